@@ -1,0 +1,43 @@
+"""Hours are stored as integer seconds; shown as 学时 truncated to two decimals, or as 时分秒.
+
+Truncation (never rounding) means a page never shows 50.00 beside 未达标.
+"""
+
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
+
+SECONDS_PER_HOUR = 3600
+HOURS_PER_DAY = 8  # 第十条: 1 day = 8 学时, half a day = 4
+SECONDS_PER_DAY = HOURS_PER_DAY * SECONDS_PER_HOUR
+
+
+def hours_to_seconds(hours: Decimal | int | str) -> int:
+    """Exact conversion of an hours figure with at most two decimals to seconds (0.01 h = 36 s)."""
+    try:
+        value = Decimal(str(hours))
+    except InvalidOperation as exc:
+        raise ValueError(f"not a number: {hours!r}") from exc
+    if not value.is_finite():
+        raise ValueError(f"not a number: {hours!r}")
+    return int((value * SECONDS_PER_HOUR).to_integral_value(rounding=ROUND_DOWN))
+
+
+def seconds_to_hours(seconds: int) -> Decimal:
+    """Seconds as hours, truncated to two decimals."""
+    return (Decimal(seconds) / SECONDS_PER_HOUR).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def format_hours(seconds: int) -> str:
+    """'12.5' style: up to two decimals, truncated, without trailing zeros."""
+    value = seconds_to_hours(seconds)
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def format_hms(seconds: int) -> str:
+    """时分秒, as the platform shows online learning: '3小时10分53秒'."""
+    seconds = max(int(seconds), 0)
+    hours, rest = divmod(seconds, SECONDS_PER_HOUR)
+    minutes, secs = divmod(rest, 60)
+    if minutes == 0 and secs == 0:
+        return f"{hours}小时"
+    return f"{hours}小时{minutes}分{secs}秒"

@@ -1,0 +1,1 @@
+"""Employee self-service pages of the ledger, one module per screen group."""

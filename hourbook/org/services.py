@@ -1,0 +1,66 @@
+"""Writes to the academy's people: creating employees, their unit and level history."""
+
+import datetime as dt
+
+from django.db import transaction
+
+from hourbook.common.dates import today
+
+from .choices import PositionLevel
+from .models import Employee, PositionHistory, Unit, UnitMembership
+
+
+@transaction.atomic
+def employee_create(
+    *,
+    arp: str,
+    name: str,
+    unit: Unit,
+    level: str = PositionLevel.ORDINARY,
+    level_since: dt.date | None = None,
+    joined_on: dt.date | None = None,
+    is_registered: bool = True,
+    phone: str = "",
+    mobile: str = "",
+) -> Employee:
+    """A new employee with their first unit membership and level."""
+    employee = Employee(
+        arp=arp, name=name, unit=unit, is_registered=is_registered, phone=phone, mobile=mobile
+    )
+    employee.full_clean()
+    employee.save()
+    start = joined_on or dt.date(2000, 1, 1)
+    UnitMembership.objects.create(employee=employee, unit=unit, start=start)
+    PositionHistory.objects.create(employee=employee, level=level, since=level_since or start)
+    return employee
+
+
+@transaction.atomic
+def employee_set_level(*, employee: Employee, level: str, since: dt.date) -> PositionHistory:
+    """Record a level held from `since` (a promotion to 处级及以上, say); replaces one on the same day."""
+    entry, _ = PositionHistory.objects.update_or_create(
+        employee=employee, since=since, defaults={"level": level}
+    )
+    return entry
+
+
+@transaction.atomic
+def employee_move(*, employee: Employee, unit: Unit, start: dt.date | None = None) -> UnitMembership:
+    """Change the employee's unit from `start` (today by default). Records are moved by the ledger's transfer."""
+    start = start or today()
+    membership, _ = UnitMembership.objects.update_or_create(
+        employee=employee, start=start, defaults={"unit": unit}
+    )
+    if start <= today():
+        employee.unit = unit
+        employee.save(update_fields=["unit"])
+    return membership
+
+
+@transaction.atomic
+def employee_leave(*, employee: Employee, left_on: dt.date) -> Employee:
+    """A leaver: inactive from `left_on`; their records stay."""
+    employee.is_active = False
+    employee.left_on = left_on
+    employee.save(update_fields=["is_active", "left_on"])
+    return employee

@@ -1,0 +1,112 @@
+"""Resolving the policy that applies to a unit in a year: the academy's, tightened by every ancestor's rule.
+
+Requirement: the highest of the academy's and each ancestor rule's. Cap: the lowest; no cap is the loosest (第十六条).
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from hourbook.org.models import Unit
+
+from .choices import CAP_FIELDS, Category
+from .models import UnitRule, YearPolicy
+
+REQUIREMENT_FIELDS = ("training_required", "training_required_leader", "online_required")
+
+
+@dataclass(frozen=True)
+class ResolvedPolicy:
+    """Requirements and caps in seconds, with where each came from (for the explanation)."""
+
+    year: int
+    training_required: int
+    training_required_leader: int
+    online_required: int
+    caps: dict[str, int | None]
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def year_policy(year: int) -> YearPolicy:
+    """The policy of `year`, or the latest earlier year's; the 2019 defaults if the table is empty."""
+    policy = YearPolicy.objects.filter(year__lte=year).order_by("-year").first()
+    if policy is None:
+        policy = YearPolicy.objects.order_by("year").first() or YearPolicy(year=year)
+    return policy
+
+
+def _from_year_policy(policy: YearPolicy, year: int) -> ResolvedPolicy:
+    academy = _("院规定（%(year)s）") % {"year": policy.year}
+    return ResolvedPolicy(
+        year=year,
+        training_required=policy.training_required,
+        training_required_leader=policy.training_required_leader,
+        online_required=policy.online_required,
+        caps={category: getattr(policy, f) for category, f in CAP_FIELDS.items()},
+        sources=dict.fromkeys((*REQUIREMENT_FIELDS, *CAP_FIELDS.values()), academy),
+    )
+
+
+def _tighten(base: ResolvedPolicy, rule: UnitRule) -> ResolvedPolicy:
+    values = {name: getattr(base, name) for name in REQUIREMENT_FIELDS}
+    caps = dict(base.caps)
+    sources = dict(base.sources)
+    label = _("%(unit)s补充规定") % {"unit": rule.unit.name}
+    for name in REQUIREMENT_FIELDS:
+        value = getattr(rule, name)
+        if value is not None and value > values[name]:
+            values[name] = value
+            sources[name] = label
+    for category, cap_field in CAP_FIELDS.items():
+        value = getattr(rule, cap_field)
+        if value is not None and (caps[category] is None or value < caps[category]):
+            caps[category] = value
+            sources[cap_field] = label
+    return ResolvedPolicy(year=base.year, caps=caps, sources=sources, **values)
+
+
+def policies_for_units(
+    *, year: int, units: list[Unit], include_self: bool = True
+) -> dict[int, ResolvedPolicy]:
+    """The resolved policy of each unit for `year`, in two queries whatever the number of units."""
+    base = _from_year_policy(year_policy(year), year)
+    chains = {}
+    needed: set[int] = set()
+    for unit in units:
+        chain = unit.ancestor_ids()
+        if not include_self:
+            chain = chain[:-1]
+        chains[unit.pk] = chain
+        needed.update(chain)
+    rules = {
+        rule.unit_id: rule
+        for rule in UnitRule.objects.filter(year=year, unit_id__in=needed).select_related("unit")
+    }
+    resolved = {}
+    for unit_id, chain in chains.items():
+        policy = base
+        for ancestor_id in chain:
+            rule = rules.get(ancestor_id)
+            if rule is not None:
+                policy = _tighten(policy, rule)
+        resolved[unit_id] = policy
+    return resolved
+
+
+def policy_for_unit(*, year: int, unit: Unit) -> ResolvedPolicy:
+    return policies_for_units(year=year, units=[unit])[unit.pk]
+
+
+def inherited_policy(*, year: int, unit: Unit) -> ResolvedPolicy:
+    """What a unit's own rule must not loosen: the academy's policy and every ancestor's rule."""
+    return policies_for_units(year=year, units=[unit], include_self=False)[unit.pk]
+
+
+__all__ = [
+    "Category",
+    "ResolvedPolicy",
+    "inherited_policy",
+    "policies_for_units",
+    "policy_for_unit",
+    "year_policy",
+]

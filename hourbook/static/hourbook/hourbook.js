@@ -1,0 +1,24 @@
+// Hourbook: small progressive enhancements; every page works without this file.
+document.addEventListener("DOMContentLoaded", () => {
+  // "Select all" checkboxes: <input type="checkbox" data-select-all="name">
+  document.body.addEventListener("change", (event) => {
+    const box = event.target.closest("[data-select-all]");
+    if (!box) return;
+    document.querySelectorAll(`input[type=checkbox][name="${box.dataset.selectAll}"]`).forEach((el) => {
+      el.checked = box.checked;
+    });
+  });
+  // Days → hours helper on record forms: 1 day = 8 学时 (第十条).
+  document.body.addEventListener("input", (event) => {
+    const days = event.target.closest("[data-days-to-hours]");
+    if (!days) return;
+    const hours = document.getElementById(days.dataset.daysToHours);
+    const value = parseFloat(days.value);
+    if (hours && !Number.isNaN(value)) hours.value = (value * 8).toString();
+  });
+  // Confirm dangerous actions: <button data-confirm="...">
+  document.body.addEventListener("click", (event) => {
+    const el = event.target.closest("[data-confirm]");
+    if (el && !window.confirm(el.dataset.confirm)) event.preventDefault();
+  });
+});
