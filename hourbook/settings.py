@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "hourbook.policy",
     "hourbook.ledger",
     "hourbook.review",
+    "hourbook.roster",
     "hourbook.training",
     "hourbook.reports",
     "hourbook.api",

@@ -7,5 +7,11 @@ urlpatterns = [
     path("", include("hourbook.ledger.urls")),
     path("accounts/", include("hourbook.accounts.urls")),
     path("notifications/", include("hourbook.notifications.urls")),
+    path("review/", include("hourbook.review.urls")),
+    path("roster/", include("hourbook.roster.urls")),
+    path("training/", include("hourbook.training.urls")),
+    path("reports/", include("hourbook.reports.urls")),
+    path("rules/", include("hourbook.policy.urls")),
+    path("audit/", include("hourbook.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,14 +11,17 @@ from hourbook.testing.access import EXEMPT, MATRIX, Access
 
 
 def _load_access_modules() -> None:
+    """Import every app's tests/access*.py module; each registers its URLs."""
     for module in pkgutil.iter_modules(hourbook.__path__):
         if not module.ispkg:
             continue
         try:
-            importlib.import_module(f"hourbook.{module.name}.tests.access")
-        except ModuleNotFoundError as exc:
-            if exc.name not in (f"hourbook.{module.name}.tests.access", f"hourbook.{module.name}.tests"):
-                raise
+            tests = importlib.import_module(f"hourbook.{module.name}.tests")
+        except ModuleNotFoundError:
+            continue
+        for sub in pkgutil.iter_modules(tests.__path__):
+            if sub.name.startswith("access"):
+                importlib.import_module(f"hourbook.{module.name}.tests.{sub.name}")
 
 
 _load_access_modules()
