@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "hourbook.training",
     "hourbook.reports",
     "hourbook.api",
+    "hourbook.demo",
 ]
 
 MIDDLEWARE = [
