@@ -137,7 +137,7 @@ def explain(ey: EmployeeYear) -> dict:
     Returns a dict of sentences for the template; the numbers come straight from the rules' result.
     """
     result = ey.result
-    labels = dict(Category.choices)
+    labels = {key: str(label) for key, label in Category.choices}
     lines = []
     for key, cat in result.categories.items():
         parts = [

@@ -91,7 +91,7 @@ def unit_for_year_expression():
     membership = UnitMembership.objects.filter(
         employee=OuterRef("pk"), start__lte=OuterRef("ref_day")
     ).order_by("-start", "-pk")
-    return Coalesce(Subquery(membership.values("unit_id")[:1]), F("unit_id"))
+    return Coalesce(Subquery(membership.values("unit_id")[:1]), F("unit_id"), output_field=IntegerField())
 
 
 def level_expression():
