@@ -1,0 +1,124 @@
+"""Access matrix of 我的外部学习: the tabs, a record's pages and its evidence files.
+
+A record belongs to cast.employee (物理研究所). Its owner, the unit's HR, the parent unit's HR and the academy
+admin may see it; the colleague, the outsider, the sibling unit's HR and the programme manager get 404.
+Only the owner may change it: HR and the academy admin get 403.
+"""
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from hourbook.ledger.choices import Status
+from hourbook.ledger.models import Evidence
+from hourbook.testing.access import Access, register
+from hourbook.testing.factories import RecordFactory
+
+EMPLOYEES = ("employee", "colleague", "outsider", "hr", "parent_hr", "sibling_hr", "manager")
+SEERS = ("employee", "hr", "parent_hr", "academy")
+STRANGERS = ("colleague", "outsider", "sibling_hr", "manager")
+ADMINS = ("hr", "parent_hr", "academy")
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pending_record(cast):
+    return RecordFactory(employee=cast.employee.employee, status=Status.PENDING)
+
+
+def record_with_evidence(cast):
+    record = pending_record(cast)
+    evidence = Evidence(
+        record=record, original_name="证书.pdf", content_type="application/pdf", size=len(PDF)
+    )
+    evidence.file.save("access-matrix.pdf", ContentFile(PDF), save=True)
+    return evidence
+
+
+def record_pk(cast, record):
+    return {"pk": record.pk}
+
+
+def tab(cast, objects):
+    return {"category": "external_training"}
+
+
+register("ledger:records", Access(ok=EMPLOYEES, not_found=("academy",), kwargs=tab))
+register(
+    "ledger:record_create",
+    Access(ok=EMPLOYEES, not_found=("academy",), kwargs=tab, wrong_method="PUT"),
+)
+register(
+    "ledger:record_detail",
+    Access(ok=SEERS, not_found=STRANGERS, setup=pending_record, kwargs=record_pk),
+)
+register(
+    "ledger:record_edit",
+    Access(
+        ok=("employee",),
+        forbidden=ADMINS,
+        not_found=STRANGERS,
+        setup=pending_record,
+        kwargs=record_pk,
+        wrong_method="PUT",
+    ),
+)
+register(
+    "ledger:record_delete",
+    Access(
+        method="POST",
+        ok=("employee",),
+        ok_status=(302,),
+        forbidden=ADMINS,
+        not_found=STRANGERS,
+        setup=pending_record,
+        kwargs=record_pk,
+    ),
+)
+register(
+    "ledger:records_batch_delete",
+    Access(
+        method="POST",
+        ok=("employee",),
+        ok_status=(302,),
+        # A request naming any record not one's own is refused whole (DOMAIN.md, Batch upload).
+        forbidden=("colleague", "outsider", "hr", "parent_hr", "sibling_hr", "manager", "academy"),
+        setup=pending_record,
+        data=lambda cast, record: {"ids": [record.pk], "category": "external_training"},
+    ),
+)
+register(
+    "ledger:evidence_upload",
+    Access(
+        method="POST",
+        ok=("employee",),
+        ok_status=(302,),
+        forbidden=ADMINS,
+        not_found=STRANGERS,
+        setup=pending_record,
+        kwargs=record_pk,
+        data=lambda cast, record: {
+            "evidence": SimpleUploadedFile("证书.pdf", PDF, content_type="application/pdf")
+        },
+    ),
+)
+register(
+    "ledger:evidence_download",
+    Access(
+        ok=SEERS,
+        not_found=STRANGERS,
+        setup=record_with_evidence,
+        kwargs=lambda cast, evidence: {"pk": evidence.pk},
+    ),
+)
+register(
+    "ledger:evidence_delete",
+    Access(
+        method="POST",
+        ok=("employee",),
+        ok_status=(302,),
+        forbidden=ADMINS,
+        not_found=STRANGERS,
+        setup=record_with_evidence,
+        kwargs=lambda cast, evidence: {"pk": evidence.pk},
+    ),
+)
