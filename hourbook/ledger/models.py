@@ -293,3 +293,39 @@ class UploadBatch(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class YearSummary(models.Model):
+    """Per employee, year and category: approved count and credited seconds, pending count and seconds.
+
+    Maintained by the ledger's services in the same transaction as every record write (`ledger.summary`),
+    so it equals what the engine computes after every commit; reports read it instead of the raw records.
+    `manage.py summary_check --repair` compares it with the records and repairs it.
+    """
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="year_summaries")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    category = models.CharField(_("类别"), max_length=32, choices=Category)
+    approved_count = models.PositiveIntegerField(_("已通过条数"), default=0)
+    credited_seconds = models.PositiveBigIntegerField(_("已通过学时（秒）"), default=0)
+    pending_count = models.PositiveIntegerField(_("待审核条数"), default=0)
+    pending_seconds = models.PositiveBigIntegerField(_("待审核学时（秒）"), default=0)
+
+    class Meta:
+        verbose_name = _("学时汇总")
+        verbose_name_plural = _("学时汇总")
+        ordering = ["employee", "year", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "year", "category"],
+                name="summary_one_row",
+                violation_error_message=_("汇总行重复"),
+            ),
+        ]
+        indexes = [
+            # Reports: all summary rows of a year (joined to the year's population of employees).
+            models.Index(fields=["year", "employee"], name="summary_year_emp_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id}/{self.year}/{self.category}"

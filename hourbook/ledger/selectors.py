@@ -1,6 +1,7 @@
 """Reads that need care. `year_summaries` is the SQL twin of `rules.compute_year` for many employees.
 
-One GROUP BY over the year's records (a LEFT JOIN from employees, so people without records appear),
+One GROUP BY over the year's summary rows (ledger.summary; a LEFT JOIN from employees, so people without
+records appear),
 caps applied in SQL as CASE over groups of units sharing a cap, the level read at the year's reference
 day by an indexed correlated subquery. A hypothesis property (tests/test_engine_twins.py) keeps it
 equal to the Python rules.
@@ -13,10 +14,10 @@ from dataclasses import dataclass
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     DateField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -34,7 +35,7 @@ from hourbook.org.models import Employee, PositionHistory, UnitMembership
 from hourbook.policy.selectors import ResolvedPolicy, policies_for_units
 
 from . import rules
-from .choices import CATEGORY_BUCKET, Category, Status
+from .choices import CATEGORY_BUCKET, Category
 
 # Tests may break the SQL cap on purpose to prove the property catches it.
 _CAP_OFFSET_FOR_TESTS = 0
@@ -118,23 +119,15 @@ def annotate_year_summary(qs: QuerySet, year: int, policies: dict[int, ResolvedP
     per bucket: training_effective, online_effective, training_pending, online_pending, *_required;
     total, training_met, online_met, met (None where no requirement).
     """
-    live = Q(records__deleted_at__isnull=True, records__year=year)
-    approved_credit = live & Q(records__status=Status.APPROVED, records__zero_reason="")
+    # One LEFT JOIN to the year's summary rows (at most six per employee), kept equal to the records
+    # by ledger.summary in every write's transaction.
+    qs = qs.annotate(ys=FilteredRelation("year_summaries", condition=Q(year_summaries__year=year)))
     annotations = {}
     for category in Category.values:
-        annotations[f"t_{category}"] = Coalesce(
-            Sum("records__seconds", filter=approved_credit & Q(records__category=category)), 0
-        )
-        annotations[f"p_{category}"] = Coalesce(
-            Sum(
-                "records__seconds",
-                filter=live & Q(records__status=Status.PENDING, records__category=category),
-            ),
-            0,
-        )
-        annotations[f"n_{category}"] = Count(
-            "records", filter=live & Q(records__status=Status.APPROVED, records__category=category)
-        )
+        in_category = Q(ys__category=category)
+        annotations[f"t_{category}"] = Coalesce(Sum("ys__credited_seconds", filter=in_category), 0)
+        annotations[f"p_{category}"] = Coalesce(Sum("ys__pending_seconds", filter=in_category), 0)
+        annotations[f"n_{category}"] = Coalesce(Sum("ys__approved_count", filter=in_category), 0)
     qs = qs.annotate(**annotations)
     effective = {
         f"e_{category}": _cap_case(F(f"t_{category}"), policies, category, "unit_at")

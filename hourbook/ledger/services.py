@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hourbook.audit.services import audit_log
 from hourbook.org.models import Employee
 
+from . import summary
 from .choices import EMPLOYEE_CATEGORIES, Assessment, Source, Status
 from .models import Record, RecordTransition
 from .validation import MSG_DUPLICATE, check_record
@@ -106,6 +107,7 @@ def record_submit(*, actor, employee: Employee, data: RecordData) -> tuple[Recor
         with transaction.atomic():
             record.save()
             _transition(record, actor=actor, to=Status.PENDING, action="submit", from_status="")
+            summary.refresh_records([record])
     except IntegrityError:
         # A concurrent identical submit won the race: the natural key keeps one record.
         existing = Record.objects.live().filter(**data.natural_key(employee.pk)).first()
@@ -134,6 +136,7 @@ def record_update(*, actor, record: Record, data: RecordData) -> Record:
     if clash:
         raise ValidationError({"name": MSG_DUPLICATE})
     previous = record.status
+    old_pair = (record.employee_id, record.year)
     for key, value in data.__dict__.items():
         setattr(record, key, value)
     record.unit = record.employee.unit_for_year(data.end_date.year)
@@ -142,6 +145,7 @@ def record_update(*, actor, record: Record, data: RecordData) -> Record:
     record.status_changed_at = timezone.now()
     record.save()
     _transition(record, actor=actor, to=Status.PENDING, action="edit", from_status=previous)
+    summary.refresh({old_pair, (record.employee_id, record.year)})
     return record
 
 
@@ -157,6 +161,7 @@ def _soft_delete(record: Record, *, actor) -> None:
     record.deleted_at = timezone.now()
     record.save(update_fields=["deleted_at", "updated_at"])
     _transition(record, actor=actor, to="deleted", action="delete")
+    summary.refresh_records([record])
 
 
 @transaction.atomic
@@ -192,6 +197,7 @@ def records_batch_delete(*, actor, record_ids: list[int]) -> int:
         )
         for r in records
     )
+    summary.refresh_records(records)
     return len(records)
 
 
@@ -241,9 +247,11 @@ def records_bulk_create(*, actor, employee: Employee, items: list[RecordData]) -
         ),
         batch_size=1000,
     )
+    summary.refresh_records(created)
     return created
 
 
+@transaction.atomic
 def record_set_status(*, actor, record: Record, to: str, action: str, reason: str = "") -> Record:
     """Move a record to a new state with its transition; the review app calls this inside its checks."""
     previous = record.status
@@ -251,6 +259,7 @@ def record_set_status(*, actor, record: Record, to: str, action: str, reason: st
     record.status_changed_at = timezone.now()
     record.save(update_fields=["status", "status_changed_at", "updated_at"])
     _transition(record, actor=actor, to=to, action=action, reason=reason, from_status=previous)
+    summary.refresh_records([record])
     audit_log(
         actor=actor,
         action=f"record.{action}",
@@ -363,6 +372,7 @@ def source_records_sync(*, actor, source: str, key_prefix: str, items: list[Sour
                 record.updated_at = now
                 to_update.append(record)
     gone = [r for key, r in existing.items() if key not in wanted]
+    touched = {(r.employee_id, r.year) for r in existing.values()}
     created = Record.objects.bulk_create(to_create, batch_size=1000)
     for record in created:
         transitions.append(
@@ -404,6 +414,8 @@ def source_records_sync(*, actor, source: str, key_prefix: str, items: list[Sour
             for r in gone
         ]
     RecordTransition.objects.bulk_create(transitions, batch_size=1000)
+    touched |= {(r.employee_id, r.year) for r in (*created, *to_update)}
+    summary.refresh(touched)
     return {"created": len(created), "updated": len(to_update), "deleted": len(gone)}
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from hourbook.ledger import rules, selectors
+from hourbook.ledger import rules, selectors, summary
 from hourbook.ledger.choices import DEFAULT_FORM, Source
 from hourbook.ledger.engine import employee_year
 from hourbook.ledger.models import Record
@@ -104,6 +104,8 @@ def _build(units, employees, unit_rules):
                 )
             )
         Record.objects.bulk_create(rows)
+        # Loaded past the services, as generate_academy does: bring the summary up to date the same way.
+        summary.refresh((employee.pk, y) for y in (YEAR - 1, YEAR, YEAR + 1))
         created.append(employee)
     return created
 
