@@ -13,9 +13,20 @@ from .services import notifications_mark_read
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
+    """The page shown is read: its unread notifications are marked read, and highlighted this once."""
     qs = Notification.objects.visible_to(request.user)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page})
+    page.object_list = list(page.object_list)
+    fresh = [n.pk for n in page.object_list if n.read_at is None]
+    if fresh:
+        notifications_mark_read(user=request.user, ids=fresh)
+    # The badge in the menu counts what is still unread after this page.
+    unread = Notification.objects.visible_to(request.user).unread().count()
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "fresh": set(fresh), "unread_notifications": unread},
+    )
 
 
 @login_required

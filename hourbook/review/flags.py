@@ -86,7 +86,7 @@ def preflight_flags(records: list[Record]) -> dict[int, list[Flag]]:
         return out
     ids = [r.pk for r in pending]
     with_evidence = set(
-        Evidence.objects.filter(record_id__in=ids).values_list("record_id", flat=True).distinct()
+        Evidence.objects.filter(record_id__in=ids).order_by().values_list("record_id", flat=True).distinct()
     )
     others = _other_records(pending)
     reached = _caps_reached(pending)

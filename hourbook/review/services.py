@@ -6,8 +6,10 @@ Contracts:
 - A decision applies to what the reviewer saw: the request carries the record's `version`, the row is locked
   (`select_for_update`), and if its version or status changed meanwhile (another admin decided, or the
   employee edited it) the decision is refused and nothing changes. So exactly one decision stands.
-- Bulk actions lock their rows in primary-key order (no deadlock between reviewers), refuse the whole request
-  if any id is not the reviewer's to decide, and skip (and report) the records that changed meanwhile.
+- Bulk actions lock all their rows first, in primary-key order, then change them in (employee, year) order,
+  the order of the year-summary locks `record_set_status` takes (no deadlock between reviewers or with an
+  employee's edit). They refuse the whole request if any id is not the reviewer's to decide, and skip (and
+  report) the records that changed meanwhile.
 - The state change goes through `ledger.services.record_set_status` (transition + audit entry); the employee
   is told of each decision, with the reason (通知消息).
 """
@@ -139,6 +141,12 @@ def record_revoke(*, actor, record_id: int, version: int, reason: str) -> Record
     return record
 
 
+def _summary_order(record: Record) -> tuple[int, int, int]:
+    """Decide in (employee, year) order: `record_set_status` locks the person's year summary rows, and every
+    writer takes those in ascending key order after its record locks (ledger.summary), so no deadlock."""
+    return (record.employee_id, record.year, record.pk)
+
+
 def _lock_many(actor, versions: dict[int, int]) -> list[Record]:
     if not versions:
         raise ValidationError(MSG_NOTHING_SELECTED)
@@ -172,7 +180,7 @@ def records_approve_bulk(*, actor, versions: dict[int, int], only_unflagged: boo
         flags = preflight_flags(current)
         result.flagged = [r.pk for r in current if flags[r.pk]]
         current = [r for r in current if not flags[r.pk]]
-    for record in current:
+    for record in sorted(current, key=_summary_order):
         record_set_status(actor=actor, record=record, to=Status.APPROVED, action=APPROVE)
         result.decided.append(record.pk)
     _notify(current, APPROVE)
@@ -191,7 +199,7 @@ def records_reject_bulk(*, actor, versions: dict[int, int], reason: str) -> Bulk
             current.append(record)
         else:
             result.changed.append(record.pk)
-    for record in current:
+    for record in sorted(current, key=_summary_order):
         record_set_status(actor=actor, record=record, to=Status.REJECTED, action=REJECT, reason=reason)
         result.decided.append(record.pk)
     _notify(current, REJECT, reason)

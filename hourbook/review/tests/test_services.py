@@ -51,9 +51,15 @@ def test_approve_writes_transition_audit_and_notification(cast, make_record):
     record.refresh_from_db()
     assert record.status == Status.APPROVED
     [transition] = _decisions(record)
-    assert (transition.from_status, transition.to_status, transition.actor) == ("pending", "approved", cast.hr)
+    assert (transition.from_status, transition.to_status, transition.actor) == (
+        "pending",
+        "approved",
+        cast.hr,
+    )
     assert transition.record_version == record.version
-    assert AuditEntry.objects.filter(action="record.approve", object_id=str(record.pk), actor=cast.hr).exists()
+    assert AuditEntry.objects.filter(
+        action="record.approve", object_id=str(record.pk), actor=cast.hr
+    ).exists()
     [note] = Notification.objects.filter(recipient=cast.employee)
     assert record.name in note.title and "已通过" in note.title
 
@@ -152,7 +158,9 @@ def test_other_unit_hr_cannot_decide(cast, make_record):
 @pytest.mark.parametrize("source", [Source.PROGRAMME, Source.PLATFORM])
 def test_programme_and_platform_records_are_not_reviewed(cast, make_record, source):
     """DOMAIN.md decision: programme and platform records are corrected at their source."""
-    record = make_record(source=source, source_key=f"{source}:1", status=Status.APPROVED, category=Category.IN_HOUSE)
+    record = make_record(
+        source=source, source_key=f"{source}:1", status=Status.APPROVED, category=Category.IN_HOUSE
+    )
     with pytest.raises(PermissionDenied) as info:
         record_revoke(actor=cast.hr, record_id=record.pk, version=record.version, reason="理由")
     assert str(info.value) == str(MSG_NOT_REVIEWABLE)
@@ -250,5 +258,8 @@ def test_reason_length_is_bounded(cast, make_record):
     record = make_record()
     with pytest.raises(ValidationError):
         record_reject(
-            actor=cast.hr, record_id=record.pk, version=record.version, reason="长" * (services.REASON_MAX + 1)
+            actor=cast.hr,
+            record_id=record.pk,
+            version=record.version,
+            reason="长" * (services.REASON_MAX + 1),
         )
