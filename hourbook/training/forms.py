@@ -67,8 +67,10 @@ class BaseSessionFormSet(BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or not data.get("date"):
                 continue
-            instance_pk = form.instance.pk if form.instance and form.instance.pk else None
-            out.append(SessionSpec(date=data["date"], length=data["length"], pk=instance_pk))
+            existing = data.get("id")
+            out.append(
+                SessionSpec(date=data["date"], length=data["length"], pk=existing.pk if existing else None)
+            )
         return sorted(out, key=lambda s: (s.date, s.pk or 0))
 
 

@@ -54,7 +54,13 @@ def manageable_units(user):
 
 def _lock_visible(actor, programme: Programme) -> Programme:
     """The programme, locked for the transaction, if the actor may manage it; PermissionDenied otherwise."""
-    locked = Programme.objects.visible_to(actor).select_for_update().filter(pk=programme.pk).first()
+    locked = (
+        Programme.objects.visible_to(actor)
+        .select_related("unit")
+        .select_for_update(of=("self",))
+        .filter(pk=programme.pk)
+        .first()
+    )
     if locked is None:
         raise PermissionDenied(MSG_UNIT_OUT_OF_SCOPE)
     return locked
