@@ -99,7 +99,7 @@ def upload(request: HttpRequest, category: str) -> HttpResponse:
         "category_label": Category(category).label,
         "tabs": [(key, Category(key).label) for key in EMPLOYEE_CATEGORIES],
         "form": form,
-        "max_rows": MAX_ROWS,
+        "max_rows": f"{MAX_ROWS:,}",
         "max_mb": MAX_FILE_BYTES // (1024 * 1024),
     }
     if request.headers.get("HX-Request"):
