@@ -106,9 +106,6 @@ def export_hours(request: HttpRequest, pk: int) -> HttpResponse:
                 _("是") if record.off_job else _("否"),
             ],
         )
-    for row in sheet.iter_rows(min_row=2, min_col=6, max_col=7):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
     fit_columns(sheet, {1: 12, 2: 14, 3: 22, 5: 30, 10: 40})
     return workbook_response(workbook, f"{programme.name}-登记学时.xlsx")
 
