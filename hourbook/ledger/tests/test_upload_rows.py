@@ -215,3 +215,21 @@ def test_five_thousand_rows_parse_in_seconds(employee):
     result = parse_upload(data, category=TRAINING, employee=employee)
     assert time.monotonic() - started < 5
     assert len(result.rows) == 5000 and not result.errors
+
+
+def test_overlap_finder_matches_brute_force():
+    import random
+
+    from hourbook.ledger.uploads.parse import _overlap_finder
+
+    rng = random.Random(7)
+    base = dt.date(2025, 1, 1)
+    for _ in range(200):
+        intervals = []
+        for _ in range(rng.randint(0, 8)):
+            start = base + dt.timedelta(days=rng.randint(0, 60))
+            intervals.append((start, start + dt.timedelta(days=rng.randint(0, 10))))
+        overlaps = _overlap_finder(list(intervals))
+        start = base + dt.timedelta(days=rng.randint(0, 70))
+        end = start + dt.timedelta(days=rng.randint(0, 5))
+        assert overlaps(start, end) == any(s <= end and e >= start for s, e in intervals)

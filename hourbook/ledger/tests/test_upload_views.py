@@ -262,3 +262,24 @@ def test_five_thousand_rows_upload_and_confirm_in_seconds(client, cast, upload):
     confirm_seconds = time.monotonic() - started
     assert Record.objects.filter(employee=cast.employee.employee).count() == 5000
     assert upload_seconds < 10 and confirm_seconds < 10, (upload_seconds, confirm_seconds)
+
+
+def test_rows_meeting_existing_records_dates_are_flagged_not_refused(client, cast, upload):
+    """DOMAIN.md: overlapping dates with another record only warn."""
+    from hourbook.testing.factories import RecordFactory
+
+    RecordFactory(
+        employee=cast.employee.employee,
+        category=Category.SELF_STUDY,  # any category of the person's records
+        start_date=last_month(2),
+        end_date=last_month(3),
+    )
+    rows = [good_row(1), good_row(2, start_date=last_month(4), end_date=last_month(5))]
+    batch, response = upload(workbook_bytes(TRAINING, rows))
+    assert batch.status == UploadStatus.READY
+    assert [(row["row"], row["overlaps"]) for row in batch.rows] == [(2, True), (3, False)]
+    page = client.get(response["Location"]).content.decode()
+    assert "1 行的日期与您已有的记录重叠" in page
+    assert page.count("data-overlap") == 1
+    confirm(client, batch)
+    assert Record.objects.filter(category=TRAINING).count() == 2

@@ -7,6 +7,7 @@ and `check_hours_decimal`, the hours conversion `common.hours.hours_to_seconds`:
 """
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -329,21 +330,26 @@ def _raw(cell):
 
 
 def _split_duplicates(result: ParseResult, valid: list[tuple[int, RecordData]], employee: Employee) -> None:
-    """Rows already registered, or repeated in the file, are skipped (the natural key, DOMAIN.md)."""
+    """Rows already registered, or repeated in the file, are skipped (the natural key, DOMAIN.md).
+
+    Rows to add whose dates meet one of the person's records (any category) are flagged: a warning only.
+    One query: the person's live records whose dates meet the file's whole date range.
+    """
     if not valid:
         return
-    starts = [record.start_date for _, record in valid]
-    ends = [record.end_date for _, record in valid]
-    existing = set(
+    low = min(record.start_date for _, record in valid)
+    high = max(record.end_date for _, record in valid)
+    existing_keys = set()
+    intervals = []
+    for category, name, start, end, seconds in (
         Record.objects.live()
-        .filter(
-            employee=employee,
-            category=result.category,
-            start_date__gte=min(starts),
-            end_date__lte=max(ends),
-        )
-        .values_list("name", "start_date", "end_date", "seconds")
-    )
+        .filter(employee=employee, start_date__lte=high, end_date__gte=low)
+        .values_list("category", "name", "start_date", "end_date", "seconds")
+    ):
+        intervals.append((start, end))
+        if category == result.category:
+            existing_keys.add((name, start, end, seconds))
+    overlaps = _overlap_finder(intervals)
     first_row: dict[tuple, int] = {}
     for row_number, record in valid:
         key = (record.name, record.start_date, record.end_date, record.seconds)
@@ -354,7 +360,7 @@ def _split_duplicates(result: ParseResult, valid: list[tuple[int, RecordData]], 
             "end_date": record.end_date.isoformat(),
             "seconds": record.seconds,
         }
-        if key in existing:
+        if key in existing_keys:
             result.duplicates.append({**summary, "reason": "existing", "message": str(MSG_EXISTING)})
         elif key in first_row:
             message = str(MSG_IN_FILE_DUPLICATE % {"row": first_row[key]})
@@ -370,8 +376,24 @@ def _split_duplicates(result: ParseResult, valid: list[tuple[int, RecordData]], 
                     "form": record.form,
                     "assessment": record.assessment,
                     "off_job": record.off_job,
+                    "overlaps": overlaps(record.start_date, record.end_date),
                 }
             )
+
+
+def _overlap_finder(intervals: list[tuple[dt.date, dt.date]]):
+    """A test "do [start, end] and any of the intervals meet?" in O(log n): sorted starts, running max of ends."""
+    intervals.sort()
+    starts = [start for start, _end in intervals]
+    reach: list[dt.date] = []
+    for _start, end in intervals:
+        reach.append(max(end, reach[-1]) if reach else end)
+
+    def overlaps(start: dt.date, end: dt.date) -> bool:
+        index = bisect_right(starts, end)  # intervals starting on or before `end`
+        return index > 0 and reach[index - 1] >= start
+
+    return overlaps
 
 
 def row_to_data(category: str, row: dict) -> RecordData:

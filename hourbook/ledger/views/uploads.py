@@ -135,6 +135,7 @@ def upload_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
         "example": sum(1 for row in batch.duplicates if row["reason"] == "example"),
         "errors": len(batch.errors),
         "error_rows": len({error["row"] for error in batch.errors}),
+        "overlaps": sum(1 for row in batch.rows if row.get("overlaps")),
     }
     context = {
         "batch": batch,
