@@ -25,11 +25,14 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 install: $(VENV)/.installed
 
 # The browser tests drive Debian's Chromium; CJK fonts so Chinese renders. Never a browser download.
+# The deployment tests (hourbook/common/tests/test_deploy.py) run nginx -t, systemd-analyze verify and shellcheck
+# on deploy/, and the backup script needs rsync.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
-	  echo "Installing chromium and fonts-noto-cjk from the OS package manager"; \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk" \
+	  || [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/systemd-analyze ] || [ ! -x /usr/bin/shellcheck ] || [ ! -x /usr/bin/rsync ]; then \
+	  echo "Installing chromium, fonts-noto-cjk, nginx, systemd, shellcheck and rsync from the OS package manager"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk nginx systemd shellcheck rsync >/dev/null; \
 	fi
 
 demo: install
