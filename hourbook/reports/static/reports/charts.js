@@ -1,0 +1,41 @@
+// Unit report charts (ECharts). The figures come from json_script tags written by the server; the same
+// figures are in tables beside each chart, so the page works without this file.
+(function () {
+  function read(id) {
+    const el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  function draw(root) {
+    if (!window.echarts) return;
+    root.querySelectorAll(".report-chart").forEach((el) => {
+      const data = read(el.dataset.source);
+      if (!data) return;
+      const existing = window.echarts.getInstanceByDom(el);
+      if (existing) existing.dispose();
+      const chart = window.echarts.init(el);
+      if (el.dataset.chart === "completion") {
+        chart.setOption({
+          grid: { left: 40, right: 10, top: 10, bottom: 70 },
+          tooltip: {
+            trigger: "axis",
+            formatter: (p) => `${p[0].name}<br>${p[0].value}%（${data.met[p[0].dataIndex]} / ${data.counted[p[0].dataIndex]}）`,
+          },
+          xAxis: { type: "category", data: data.labels, axisLabel: { rotate: 30, interval: 0 } },
+          yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+          series: [{ type: "bar", data: data.rates, itemStyle: { color: "#0d6efd" } }],
+        });
+      } else {
+        chart.setOption({
+          grid: { left: 40, right: 10, top: 10, bottom: 40 },
+          tooltip: { trigger: "axis" },
+          xAxis: { type: "category", data: data.labels, axisLabel: { rotate: 30 } },
+          yAxis: { type: "value", minInterval: 1 },
+          series: [{ type: "bar", data: data.counts, itemStyle: { color: "#198754" } }],
+        });
+      }
+      window.addEventListener("resize", () => chart.resize());
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => draw(document));
+  document.addEventListener("htmx:afterSettle", (event) => draw(event.target));
+})();
