@@ -36,8 +36,10 @@ class ProgrammeForm(forms.ModelForm):
         self.fields["unit"].queryset = units
         self.fields["unit"].label = _("所属单位")
         self.fields["unit"].label_from_instance = lambda u: "　" * max(u.depth, 0) + u.name
-        if not self.instance.pk and units.count() >= 1 and not self.is_bound:
-            self.initial.setdefault("unit", units.first().pk)
+        self.fields["unit"].empty_label = _("请选择单位")
+        if not self.instance.pk and not self.is_bound and not self.initial.get("unit"):
+            first = units.first()
+            self.initial["unit"] = first.pk if first else None
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
