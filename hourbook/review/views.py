@@ -22,7 +22,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from hourbook.accounts.scope import scope_of
-from hourbook.ledger.choices import Status
+from hourbook.ledger.choices import Bucket, Status
 from hourbook.ledger.engine import employee_year
 from hourbook.ledger.models import Evidence, Record
 
@@ -147,6 +147,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ey": ey,
         "category_result": ey.result.categories[record.category],
         "bucket_result": ey.result.buckets[record.bucket],
+        "bucket_label": Bucket(record.bucket).label,
         "reason_form": ReasonForm(),
         "next": _next_url(request, reverse("review:queue")),
     }

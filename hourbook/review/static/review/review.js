@@ -116,16 +116,10 @@
     event.preventDefault();
   });
 
-  // After a row's decision comes back, go on to the next row; on an error stay on the row.
-  let decidedRowId = null;
-  document.body.addEventListener("htmx:beforeRequest", (event) => {
-    const row = event.detail.elt.closest && event.detail.elt.closest("[data-review-row]");
-    decidedRowId = row ? row.id : null;
-  });
-  document.body.addEventListener("htmx:afterSettle", () => {
-    if (!decidedRowId) return;
-    const row = document.getElementById(decidedRowId);
-    decidedRowId = null;
+  // After a row's decision comes back (htmx fires afterSettle on the new row), go on to the next row;
+  // on an error stay on the row (or in its reason box).
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    const row = event.target.matches && event.target.matches("[data-review-row]") ? event.target : null;
     if (!row) return;
     if (row.dataset.decided === "1") {
       const all = rows();
