@@ -221,6 +221,7 @@ PERSONAS = [
         "院人事局：全院单位、年度政策",
         superuser=True,
     ),
+    Persona("hr_hq", "吴机关", "CAS-HQ", Role.UNIT_HR, "CAS-HQ", "院机关人事：院机关各部门（含人事局）"),
     Persona(
         "hr_hanqu", "马冰川", "CAS-NW-CAREERI-HR", Role.UNIT_HR, "CAS-NW-CAREERI", "寒旱所人事：审核本所记录"
     ),

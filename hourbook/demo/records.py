@@ -1,7 +1,8 @@
 """The demo academy's learning records, written through the ledger's services as real users would:
 
-- employee records (线下培训, 在职自学, 公派留学, 网络学时) through `records_bulk_create`, then reviewed with
-  `record_set_status` by the closest HR (approved, rejected with a reason, an approval revoked, some left pending);
+- employee records (线下培训, 在职自学, 公派留学, 网络学时) through `records_bulk_create`, then reviewed by the
+  closest HR (approved, rejected with a reason, an approval revoked, some left pending): the personas' through
+  the review app's services, everyone else's in bulk (`decide_in_bulk`);
 - in-house programme records (第九条一) and platform learning (第九条四) through `source_records_sync`, as the
   training and course features register them: they count at once (自动计入).
 
@@ -13,18 +14,23 @@ import math
 import random
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from hourbook.audit.models import AuditEntry
 from hourbook.common.dates import today
 from hourbook.common.hours import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from hourbook.ledger import summary
 from hourbook.ledger.choices import Assessment, Category, Form, ProgrammeType, Source, Status, ZeroReason
+from hourbook.ledger.models import Record, RecordTransition
 from hourbook.ledger.services import (
     RecordData,
     SourceRecord,
-    record_set_status,
     record_update,
     records_bulk_create,
     source_records_sync,
 )
 from hourbook.ledger.validation import check_record
+from hourbook.review.services import record_approve, record_reject, record_revoke
 
 from . import data
 from .people import Academy, Person
@@ -321,14 +327,21 @@ def plan_persona(username: str, rng: random.Random, window: Window) -> list[Plan
 # ---- writing through the ledger -------------------------------------------------------------------
 
 
-def write_employee_records(academy: Academy, person: Person, plans: list[Planned]) -> int:
-    """Submit a person's records (batch path), then review each as its plan says."""
+def write_employee_records(
+    academy: Academy, person: Person, plans: list[Planned], decisions: list["Decision"]
+) -> int:
+    """Submit a person's records through the batch-upload service, then review them as the plans say.
+
+    The personas' records are decided one by one through the review app's services (the employee is told,
+    with the reason) and `record_update` for the one the employee corrects, exactly as the screens do. Everyone else's
+    decisions are queued in `decisions` and written together by `decide_in_bulk`.
+    """
     seen, unique = set(), []
     for plan in plans:
-        key = plan.data.natural_key(person.employee.pk).values()
-        if tuple(key) in seen:
+        key = tuple(plan.data.natural_key(person.employee.pk).values())
+        if key in seen:
             continue
-        seen.add(tuple(key))
+        seen.add(key)
         errors = check_record(
             name=plan.data.name, start=plan.data.start_date, end=plan.data.end_date, seconds=plan.data.seconds
         )
@@ -340,20 +353,83 @@ def write_employee_records(academy: Academy, person: Person, plans: list[Planned
         raise RuntimeError("demo records already present; run load_demo --reset")
     for record, plan in zip(created, unique, strict=True):
         reviewer = academy.reviewer_for(record.unit, person.employee)
+        if person.persona is None and not plan.revoke and not plan.resubmit:
+            if plan.status != Status.PENDING:
+                decisions.append(Decision(record, reviewer, plan.status, plan.reason))
+            continue
+        seen = {"actor": reviewer, "record_id": record.pk, "version": record.version}
         if plan.status == Status.APPROVED or plan.revoke:
-            record_set_status(actor=reviewer, record=record, to=Status.APPROVED, action="approve")
+            record_approve(**seen)
         if plan.revoke:
-            record_set_status(
-                actor=reviewer, record=record, to=Status.REJECTED, action="revoke", reason=plan.revoke
-            )
+            record_revoke(**seen, reason=plan.revoke)
         elif plan.status == Status.REJECTED:
-            record_set_status(
-                actor=reviewer, record=record, to=Status.REJECTED, action="reject", reason=plan.reason
-            )
+            record = record_reject(**seen, reason=plan.reason)
             if plan.resubmit:
                 fixed = RecordData(**{**plan.data.__dict__, "seconds": plan.data.seconds // 2})
                 record_update(actor=person.user, record=record, data=fixed)
     return len(created)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewer's decision on a pending record: 已通过, or 未通过 with its reason."""
+
+    record: Record
+    actor: object
+    to: str
+    reason: str = ""
+
+
+def decide_in_bulk(decisions: list[Decision]) -> int:
+    """Write many review decisions at once: the rows `ledger.services.record_set_status` writes for each
+    (the record's new state, its transition with who/when/from/to/why, the audit entry), then one refresh of
+    the ledger's year summaries for the people touched.
+
+    The ledger has no bulk status service yet; calling `record_set_status` per record costs a summary refresh
+    each (several thousand for the demo), which would make `make demo` take minutes instead of seconds.
+    """
+    if not decisions:
+        return 0
+    now = timezone.now()
+    for to in {d.to for d in decisions}:
+        ids = [d.record.pk for d in decisions if d.to == to]
+        for i in range(0, len(ids), 500):
+            Record.objects.filter(pk__in=ids[i : i + 500], status=Status.PENDING).update(
+                status=to, status_changed_at=now, updated_at=now
+            )
+    action = {Status.APPROVED: "approve", Status.REJECTED: "reject"}
+    RecordTransition.objects.bulk_create(
+        [
+            RecordTransition(
+                record=d.record,
+                from_status=Status.PENDING,
+                to_status=d.to,
+                action=action[d.to],
+                actor=d.actor,
+                reason=d.reason,
+                record_version=d.record.version,
+            )
+            for d in decisions
+        ],
+        batch_size=1000,
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=d.actor,
+                action=f"record.{action[d.to]}",
+                object_type=Record._meta.label_lower,
+                object_id=str(d.record.pk),
+                unit_id=d.record.unit_id,
+                summary=d.record.name[:255],
+                data={"from": Status.PENDING, "to": d.to, "reason": d.reason, "version": d.record.version},
+            )
+            for d in decisions
+        ],
+        batch_size=1000,
+    )
+    summary.refresh({(d.record.employee_id, d.record.year) for d in decisions})
+    return len(decisions)
 
 
 def write_programmes(rng: random.Random, academy: Academy, year: int, *, current: bool) -> int:

@@ -32,7 +32,9 @@ from hourbook.org.services import employee_leave, employee_move
 from . import data
 from .people import Academy, Person, _day_this_year, build_people, build_units
 from .records import (
+    Decision,
     Window,
+    decide_in_bulk,
     is_case,
     plan_abroad,
     plan_generic,
@@ -115,6 +117,7 @@ def demo_load(
             records += write_courses(rng, academy, current_year, current=current)
             generated = [p for p in academy.people if p.persona is None]
             abroad = set(map(id, rng.sample(generated, k=min(3, len(generated)))))  # 公派留学 is rare
+            decisions: list[Decision] = []
             for person in academy.people:
                 window = Window.of(current_year, person.employee.left_on)
                 if current and is_case(person):
@@ -123,7 +126,8 @@ def demo_load(
                     plans = plan_generic(rng, person, window, current=current)
                     if id(person) in abroad:
                         plans.append(plan_abroad(rng, window))
-                records += write_employee_records(academy, person, plans)
+                records += write_employee_records(academy, person, plans, decisions)
+            decide_in_bulk(decisions)
             log(f"records up to {current_year}: {records}")
         if transferee is not None:
             # A transfer this year moves the current year's records (and their pending reviews); past years stay.
