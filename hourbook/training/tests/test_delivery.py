@@ -229,6 +229,13 @@ def test_grid_page_for_two_hundred_trainees_is_fast(cast, login, programme, djan
         client.post(reverse("training:attendance", args=[programme.pk]), {"all_session": s1.pk})
 
 
+def test_grid_escapes_names(cast, login, programme):
+    sly = EmployeeFactory(name='<b onmouseover="x">坏</b>', unit=cast.units["unit"])
+    enrol(programme, [sly])
+    body = login(cast.manager).get(reverse("training:attendance", args=[programme.pk])).content.decode()
+    assert "<b onmouseover" not in body and "&lt;b onmouseover=&quot;x&quot;&gt;" in body
+
+
 # --- denial -------------------------------------------------------------------------------------------
 
 

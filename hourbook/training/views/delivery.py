@@ -8,7 +8,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -219,6 +221,35 @@ def _parse_grid(post) -> AttendanceChange:
     )
 
 
+def _grid_options() -> dict[str, str]:
+    """The <option> list of a cell for each current mark; an unrecorded cell offers "—" first."""
+    options = {}
+    for current in ("", *AttendanceStatus.values):
+        parts = [] if current else ['<option value="" selected>—</option>']
+        for value, label in AttendanceStatus.choices:
+            selected = " selected" if value == current else ""
+            parts.append(f'<option value="{value}"{selected}>{escape(label)}</option>')
+        options[current] = "".join(parts)
+    return options
+
+
+def _grid_cells(trainee: Trainee, sessions: list, marks: dict, options: dict[str, str]) -> SafeString:
+    """One row of the grid's cells, built in Python: 200 trainees × many sessions stay fast to render.
+
+    Each cell is a <select> named c-<trainee>-<session>, labelled with the name, date and length.
+    """
+    cells = []
+    for session in sessions:
+        status = marks.get((trainee.pk, session.pk), "")
+        label = escape(f"{trainee.employee.name} {session.date:%Y-%m-%d} {session.get_length_display()}")
+        cells.append(
+            f'<td class="p-1"><select class="form-select form-select-sm att att-{status or "none"}" '
+            f'name="c-{trainee.pk}-{session.pk}" aria-label="{label}">{options[status]}</select></td>'
+        )
+    # Safe: names and labels are escaped; ids are integers; statuses are choice keys.
+    return mark_safe("".join(cells))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
@@ -246,7 +277,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         (a.trainee_id, a.session_id): a.status
         for a in Attendance.objects.filter(trainee__in=list(page), session__programme=programme)
     }
-    rows = [{"trainee": t, "cells": [(s, marks.get((t.pk, s.pk), "")) for s in sessions]} for t in page]
+    options = _grid_options()
+    rows = [{"trainee": t, "cells": _grid_cells(t, sessions, marks, options)} for t in page]
     return render(
         request,
         "training/attendance.html",
