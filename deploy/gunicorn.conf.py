@@ -21,6 +21,10 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+# The checkout holding this file (templates, static sources and manage.py live there); gunicorn puts it first on
+# sys.path, so the code served is always this checkout's, never a copy `pip install .` left in site-packages.
+chdir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 # Reachable by the local nginx only: Django trusts X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER), so nothing but the
 # proxy, which always overwrites that header, may talk to gunicorn. With several app servers, bind to the private
 # address the front nginx uses (e.g. 10.0.0.11:8001), set FORWARDED_ALLOW_IPS to that proxy and firewall the port.
