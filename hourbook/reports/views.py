@@ -88,7 +88,6 @@ def unit_report(request: HttpRequest) -> HttpResponse:
     query = _query(form, *FILTER_FIELDS)
     context = {
         "form": form,
-        "scope": scope,
         "year": scope.year,
         "unit": scope.unit,
         "filters": filters,

@@ -290,3 +290,9 @@ def test_report_list_for_scope_matches_membership_history(cast):
     assert newcomer.pk in {e.pk for e in report_list(scope, Filters(kind=COUNTED))}
     scope = ReportScope.build(year=2024, unit=cast.units["unit"])
     assert newcomer.pk not in {e.pk for e in report_list(scope, Filters(kind=COUNTED))}
+
+
+def test_report_page_keeps_the_hr_menu(cast, login):
+    """The page's own context must not hide the HR menu (a context key named `scope` once did)."""
+    body = login(cast.hr).get(reverse("reports:unit")).content.decode()
+    assert "单位管理" in body and reverse("roster:list") in body and reverse("policy:rules") in body
