@@ -7,7 +7,6 @@ day by an indexed correlated subquery. A hypothesis property (tests/test_engine_
 equal to the Python rules.
 """
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -103,12 +103,21 @@ def level_expression():
 
 
 def employees_for_year(year: int, employees: QuerySet | None = None) -> QuerySet:
-    """Employees annotated with their reference day, unit and level for `year`; leavers of earlier years excluded."""
+    """A year's population: employees with their reference day, and the unit and level they held on it.
+
+    Reads `org.EmployeeYear` (one row per person and year, kept by org.years), so `unit_at` and
+    `level_at` are plain columns: no lookup per person. People who joined later or left in an earlier
+    year have no row and are not part of the year.
+    """
     qs = employees if employees is not None else Employee.objects.all()
     return (
-        qs.exclude(left_on__lt=dt.date(year, 1, 1))
-        .annotate(ref_day=reference_day_expression(year))
-        .annotate(unit_at=unit_for_year_expression(), level_at=level_expression())
+        qs.annotate(yr=FilteredRelation("years", condition=Q(years__year=year)))
+        .filter(yr__isnull=False)
+        .annotate(
+            ref_day=reference_day_expression(year),
+            unit_at=F("yr__unit_id"),
+            level_at=F("yr__level"),
+        )
     )
 
 
@@ -149,15 +158,20 @@ def annotate_year_summary(qs: QuerySet, year: int, policies: dict[int, ResolvedP
         online_total=bucket_sum("t", rules.ONLINE),
         training_pending=bucket_sum("p", rules.TRAINING),
         online_pending=bucket_sum("p", rules.ONLINE),
-        training_required=Case(
-            When(is_registered=True, then=_requirement_case(policies, "unit_at", rules.TRAINING)),
-            default=Value(None),
-            output_field=IntegerField(),
+        # Max() over the person's rows (all equal) keeps these long CASEs out of the GROUP BY key.
+        training_required=Max(
+            Case(
+                When(is_registered=True, then=_requirement_case(policies, "unit_at", rules.TRAINING)),
+                default=Value(None),
+                output_field=IntegerField(),
+            )
         ),
-        online_required=Case(
-            When(is_registered=True, then=_requirement_case(policies, "unit_at", rules.ONLINE)),
-            default=Value(None),
-            output_field=IntegerField(),
+        online_required=Max(
+            Case(
+                When(is_registered=True, then=_requirement_case(policies, "unit_at", rules.ONLINE)),
+                default=Value(None),
+                output_field=IntegerField(),
+            )
         ),
     )
     qs = qs.annotate(

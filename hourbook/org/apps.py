@@ -6,3 +6,8 @@ class OrgConfig(AppConfig):
     name = "hourbook.org"
     label = "org"
     verbose_name = _("组织与人员")
+
+    def ready(self) -> None:
+        from . import years
+
+        years.connect_signals()

@@ -208,3 +208,37 @@ class PositionHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id}: {self.level} @ {self.since}"
+
+
+class EmployeeYear(models.Model):
+    """An employee's standing in a year: the unit and the position level held on the year's reference day.
+
+    Derived from `UnitMembership` and `PositionHistory` (DOMAIN.md decisions: 31 December, today for the
+    current year, the leaving day for a leaver) and kept by `org.years.refresh` whenever they change, so
+    that reports read plain columns instead of a correlated lookup per person. A year's population is
+    its rows: people who joined later or left in an earlier year have none.
+    """
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("职级"), max_length=16, choices=PositionLevel, default=PositionLevel.ORDINARY)
+
+    class Meta:
+        verbose_name = _("年度归属")
+        verbose_name_plural = _("年度归属")
+        ordering = ["year", "employee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "year"],
+                name="employee_year_once",
+                violation_error_message=_("年度归属重复"),
+            ),
+        ]
+        indexes = [
+            # Unit report and academy summary: a year's population by unit.
+            models.Index(fields=["year", "unit"], name="employee_year_unit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id}/{self.year}: {self.unit_id} {self.level}"

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from hourbook.common.dates import today
 
+from . import years
 from .choices import PositionLevel
 from .models import Employee, PositionHistory, Unit, UnitMembership
 
@@ -24,14 +25,15 @@ def employee_create(
     mobile: str = "",
 ) -> Employee:
     """A new employee with their first unit membership and level."""
-    employee = Employee(
-        arp=arp, name=name, unit=unit, is_registered=is_registered, phone=phone, mobile=mobile
-    )
-    employee.full_clean()
-    employee.save()
-    start = joined_on or dt.date(2000, 1, 1)
-    UnitMembership.objects.create(employee=employee, unit=unit, start=start)
-    PositionHistory.objects.create(employee=employee, level=level, since=level_since or start)
+    with years.deferred():  # one refresh of the yearly standing instead of three
+        employee = Employee(
+            arp=arp, name=name, unit=unit, is_registered=is_registered, phone=phone, mobile=mobile
+        )
+        employee.full_clean()
+        employee.save()
+        start = joined_on or dt.date(2000, 1, 1)
+        UnitMembership.objects.create(employee=employee, unit=unit, start=start)
+        PositionHistory.objects.create(employee=employee, level=level, since=level_since or start)
     return employee
 
 

@@ -13,6 +13,7 @@ from hourbook.ledger import rules, selectors, summary
 from hourbook.ledger.choices import DEFAULT_FORM, Source
 from hourbook.ledger.engine import employee_year
 from hourbook.ledger.models import Record
+from hourbook.org import years
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
 from hourbook.policy.models import UnitRule
@@ -82,6 +83,7 @@ def _build(units, employees, unit_rules):
             PositionHistory.objects.create(
                 employee=employee, level=PositionLevel.SECTION_AND_ABOVE, since=spec["promoted_on"]
             )
+        years.refresh([employee.pk])
         rows = []
         for i, r in enumerate(spec["records"]):
             start = r["end"] - dt.timedelta(days=r["days"] - 1)
