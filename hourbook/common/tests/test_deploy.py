@@ -379,6 +379,72 @@ def test_gunicorn_settings_are_known_and_valid(monkeypatch):
     assert names["control_socket"] == "/run/hourbook/gunicorn.ctl"
 
 
+class _UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path: str):
+        super().__init__("localhost", timeout=10)
+        self.unix_path = path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.unix_path)
+
+
+def test_the_service_command_serves_the_app_on_the_activated_socket(tmp_path):
+    """hourbook.service's ExecStart, handed a socket the way hourbook.socket hands it, serves production Django."""
+    activate = _tool("systemd-socket-activate")
+    unit = _units_for_this_checkout(tmp_path, [DEPLOY / "systemd" / "hourbook.service"])[0].read_text()
+    command = re.search(r"^ExecStart=(.+)$", unit, re.M)[1].split()
+    env = {k: v for k, v in _env_example().items() if k != "DATABASE_URL"}
+    env.update(
+        PATH=os.environ["PATH"],
+        SECRET_KEY=secrets.token_urlsafe(50),
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        GUNICORN_WORKERS="1",
+        RUNTIME_DIRECTORY=str(tmp_path),  # systemd's RuntimeDirectory=
+    )
+    listen = tmp_path / "hourbook.sock"
+    flags = [f"--setenv={name}={value}" for name, value in env.items()]
+    process = subprocess.Popen(
+        [activate, f"--listen={listen}", *flags, *command],
+        cwd=tmp_path,  # WorkingDirectory= is the checkout; gunicorn.conf.py's chdir finds it from anywhere
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # the access log goes to stdout, the error log to stderr: both to the journal
+    )
+    try:
+
+        def get(headers):
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    connection = _UnixHTTPConnection(str(listen))
+                    connection.request("GET", "/", headers={"Host": HOST, **headers})
+                    response = connection.getresponse()
+                    response.read()
+                    connection.close()
+                    return response
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail(f"gunicorn did not answer: {process.stdout.read().decode()[-2000:]}")
+                    time.sleep(0.05)
+
+        response = get({"X-Forwarded-Proto": "https", "X-Real-IP": "203.0.113.9", "X-Request-ID": "r1"})
+        assert response.status == 302
+        assert response.getheader("Location").startswith("/accounts/login/")
+        assert response.getheader("Strict-Transport-Security").startswith("max-age=31536000")
+        # Without nginx's X-Forwarded-Proto the app insists on HTTPS itself.
+        response = get({})
+        assert response.status == 301
+        assert response.getheader("Location") == f"https://{HOST}/"
+        assert (tmp_path / "gunicorn.ctl").is_socket()
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    log = output.decode()
+    assert "Listening at: unix:" in log
+    assert re.search(r'203\.0\.113\.9 .*"GET / HTTP/1\.1" 302 .* \d+ms rid=r1', log), log[-2000:]
+
+
 # --- PostgreSQL settings, scripts, environment ------------------------------------------------------------------
 
 
