@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "hourbook.accounts",
     "hourbook.audit",
     "hourbook.notifications",
+    "hourbook.jobs",
     "hourbook.policy",
     "hourbook.ledger",
     "hourbook.review",

@@ -13,5 +13,6 @@ urlpatterns = [
     path("reports/", include("hourbook.reports.urls")),
     path("rules/", include("hourbook.policy.urls")),
     path("audit/", include("hourbook.audit.urls")),
+    path("jobs/", include("hourbook.jobs.urls")),
     path("admin/", admin.site.urls),
 ]
