@@ -237,3 +237,14 @@ def test_a_left_person_cannot_be_moved_by_import(cast, login):
     gone = EmployeeFactory(unit=cast.units["unit"], is_active=False, left_on=dt.date(2025, 2, 1))
     response = upload(login(cast.hr), workbook([row(gone.arp, gone.name, "IOP-HR")]))
     assert "第 2 行 · 单位代码：该职工已离职，不能调到其他单位" in response.context["errors"]
+
+
+def test_imported_people_are_part_of_the_years_population(cast, login):
+    """Bulk-created people get their yearly standing (unit and level), so the report and roster count them."""
+    from hourbook.ledger.selectors import year_summaries
+
+    upload(login(cast.hr), workbook([row("ARP700001", "甲", "IOP-HR", "处级及以上", "2024-01-01")]))
+    employee = Employee.objects.get(arp="ARP700001")
+    summary = year_summaries(2025, Employee.objects.filter(pk=employee.pk))[employee.pk]
+    assert summary.unit_id == cast.units["dept"].pk
+    assert summary.level == PositionLevel.SECTION_AND_ABOVE and summary.training_required == 110 * 3600
