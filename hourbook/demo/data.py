@@ -221,7 +221,7 @@ PERSONAS = [
         "院人事局：全院单位、年度政策",
         superuser=True,
     ),
-    Persona("hr_hq", "吴机关", "CAS-HQ", Role.UNIT_HR, "CAS-HQ", "院机关人事：院机关各部门（含人事局）"),
+    Persona("hr_hq", "吴机关", "CAS-HQ", Role.UNIT_HR, "CAS-HQ", "院机关人事：院机关各部门与人事局"),
     Persona(
         "hr_hanqu", "马冰川", "CAS-NW-CAREERI-HR", Role.UNIT_HR, "CAS-NW-CAREERI", "寒旱所人事：审核本所记录"
     ),
@@ -246,3 +246,20 @@ PERSONAS = [
         registered=False,
     ),
 ]
+
+# In-house programmes each persona attends this year (names from data.PROGRAMMES).
+PERSONA_PROGRAMMES = {
+    "capped": ["寒区旱区野外科考安全培训班", "冻土工程系列讲座"],  # 24 + 16
+    "pending": ["寒区旱区野外科考安全培训班"],
+    "leader": ["处级干部综合能力提升培训班", "前沿物理系列讲座"],  # 40 + 24
+    "complete": ["前沿物理系列讲座", "超导材料与器件培训班", "科学家精神系列讲座"],  # 24 + 16 + 32
+    "nonstaff": ["超导材料与器件培训班"],
+}
+# Platform courses (indexes into data.COURSES) each persona completed this year.
+PERSONA_COURSES = {
+    "capped": [0, 1, 2],
+    "pending": [1, 5],
+    "leader": [0, 1, 2, 4],
+    "complete": [0, 1, 2, 3, 4],
+    "nonstaff": [2, 5],
+}

@@ -225,3 +225,8 @@ def _day_this_year(rng: random.Random, *, latest: dt.date) -> dt.date:
     if latest <= first:
         return dt.date(latest.year, 1, 1)
     return first + dt.timedelta(days=rng.randrange((latest - first).days + 1))
+
+
+def is_case(person: Person) -> bool:
+    """A persona whose records are fixed to show its case (the role holders get ordinary years)."""
+    return person.persona is not None and person.persona.username in data.PERSONA_PROGRAMMES

@@ -1,16 +1,12 @@
-"""The demo academy's learning records, written through the ledger's services as real users would:
-
-- employee records (线下培训, 在职自学, 公派留学, 网络学时) through `records_bulk_create`, then reviewed by the
-  closest HR (approved, rejected with a reason, an approval revoked, some left pending): the personas' through
-  the review app's services, everyone else's in bulk (`decide_in_bulk`);
-- in-house programme records (第九条一) and platform learning (第九条四) through `source_records_sync`, as the
-  training and course features register them: they count at once (自动计入).
+"""The demo's employee-registered records (线下培训, 在职自学, 公派留学, 网络学时, 第九条二), as real users make them:
+submitted through `ledger.services.records_bulk_create`, then reviewed by the closest HR (approved, rejected
+with a reason, an approval revoked, some left pending): the personas' through the review app's services,
+everyone else's in bulk (`decide_in_bulk`). Source records (programmes, courses) are in `sources.py`.
 
 No end date is ever after today (Asia/Shanghai). The personas get fixed records so each shows its case.
 """
 
 import datetime as dt
-import math
 import random
 from dataclasses import dataclass
 
@@ -20,14 +16,12 @@ from hourbook.audit.models import AuditEntry
 from hourbook.common.dates import today
 from hourbook.common.hours import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from hourbook.ledger import summary
-from hourbook.ledger.choices import Assessment, Category, Form, ProgrammeType, Source, Status, ZeroReason
+from hourbook.ledger.choices import Assessment, Category, Form, Status
 from hourbook.ledger.models import Record, RecordTransition
 from hourbook.ledger.services import (
     RecordData,
-    SourceRecord,
     record_update,
     records_bulk_create,
-    source_records_sync,
 )
 from hourbook.ledger.validation import check_record
 from hourbook.review.services import record_approve, record_reject, record_revoke
@@ -36,12 +30,6 @@ from . import data
 from .people import Academy, Person
 
 H = SECONDS_PER_HOUR
-PROGRAMME_FORM = {
-    ProgrammeType.CLASS: Form.SPECIAL_COURSE,
-    ProgrammeType.SERIES: Form.LECTURE,
-    ProgrammeType.LECTURE: Form.LECTURE,
-    ProgrammeType.PARTY_LESSON: Form.PARTY_BRANCH,
-}
 
 
 @dataclass(frozen=True)
@@ -211,23 +199,7 @@ def plan_abroad(rng: random.Random, window: Window) -> Planned:
 
 
 # ---- personas ---------------------------------------------------------------------------------------
-
-# In-house programmes each persona attends this year (names from data.PROGRAMMES).
-PERSONA_PROGRAMMES = {
-    "capped": ["寒区旱区野外科考安全培训班", "冻土工程系列讲座"],  # 24 + 16
-    "pending": ["寒区旱区野外科考安全培训班"],
-    "leader": ["处级干部综合能力提升培训班", "前沿物理系列讲座"],  # 40 + 24
-    "complete": ["前沿物理系列讲座", "超导材料与器件培训班", "科学家精神系列讲座"],  # 24 + 16 + 32
-    "nonstaff": ["超导材料与器件培训班"],
-}
-# Platform courses (indexes into data.COURSES) each persona completed this year.
-PERSONA_COURSES = {
-    "capped": [0, 1, 2],
-    "pending": [1, 5],
-    "leader": [0, 1, 2, 4],
-    "complete": [0, 1, 2, 3, 4],
-    "nonstaff": [2, 5],
-}
+# ---- personas ---------------------------------------------------------------------------------------
 
 
 def plan_persona(username: str, rng: random.Random, window: Window) -> list[Planned]:
@@ -430,127 +402,3 @@ def decide_in_bulk(decisions: list[Decision]) -> int:
     )
     summary.refresh({(d.record.employee_id, d.record.year) for d in decisions})
     return len(decisions)
-
-
-def write_programmes(rng: random.Random, academy: Academy, year: int, *, current: bool) -> int:
-    """In-house programmes of a year (第九条一), registered per trainee through `source_records_sync`.
-
-    One trainee of the first multi-day programme is marked absent for 1/7 or more: registered, counting zero
-    (第十条); one trainee of an assessed class fails its assessment, likewise.
-    """
-    window = Window.of(year)
-    root = academy.units[data.ROOT_CODE]
-    manager = academy.personas["manager_iop"].user
-    forced = {}
-    if current:
-        for username, names in PERSONA_PROGRAMMES.items():
-            for name in names:
-                forced.setdefault(name, []).append(academy.personas[username])
-    total = 0
-    absence_done = failure_done = False
-    for index, (name, kind, days, unit_code) in enumerate(data.PROGRAMMES):
-        unit = academy.units[unit_code] if unit_code else root
-        spread = rng.randint(20, 40) if kind == ProgrammeType.SERIES else 0
-        start, end, days = window.place(rng, days, spread=spread)
-        seconds = days * 8 * H
-        pool = [
-            p
-            for p in academy.people
-            if p.unit.path.startswith(unit.path) and not (current and is_case(p)) and _present(p, end)
-        ]
-        if name == "新入职职工岗前培训班":
-            pool = [p for p in pool if p.employee.arp.startswith(str(year))]
-            trainees = pool
-        elif name == "处级干部综合能力提升培训班":
-            trainees = [p for p in pool if p.leader]
-        else:
-            share = 0.35 if unit == root else rng.uniform(0.5, 0.8)
-            trainees = rng.sample(pool, k=round(len(pool) * share))
-        trainees = trainees + forced.get(name, [])
-        assessed = kind == ProgrammeType.CLASS
-        items = []
-        for number, person in enumerate(trainees):
-            zero, assessment = "", Assessment.PASSED if assessed else Assessment.NONE
-            if not is_case(person) and number == 1:
-                if not absence_done and days >= 2:
-                    zero, absence_done = ZeroReason.ABSENCE, True
-                elif assessed and not failure_done:
-                    zero, assessment, failure_done = ZeroReason.FAILED_ASSESSMENT, Assessment.FAILED, True
-            items.append(
-                SourceRecord(
-                    source_key=f"demo:prog:{year}:{index}:{person.employee.arp}",
-                    employee_id=person.employee.pk,
-                    category=Category.IN_HOUSE,
-                    form=PROGRAMME_FORM[kind],
-                    name=f"{year}年{name}",
-                    start_date=start,
-                    end_date=end,
-                    seconds=seconds,
-                    content=name,
-                    place=unit.name,
-                    organiser=unit.name if unit != root else "中国科学院人事局",
-                    assessment=assessment,
-                    off_job=kind == ProgrammeType.CLASS,
-                    programme_type=kind,
-                    zero_reason=zero,
-                )
-            )
-        actor = manager if unit.path.startswith(academy.units["CAS-BJ-IOP"].path) else academy.admin
-        counts = source_records_sync(
-            actor=actor, source=Source.PROGRAMME, key_prefix=f"demo:prog:{year}:{index}:", items=items
-        )
-        total += counts["created"]
-    return total
-
-
-def write_courses(rng: random.Random, academy: Academy, year: int, *, current: bool) -> int:
-    """Platform learning (第九条四), credited to the online bucket as it accrues, by `source_records_sync`."""
-    by_course: dict[int, list[SourceRecord]] = {i: [] for i in range(len(data.COURSES))}
-    for person in academy.people:
-        window = Window.of(year, person.employee.left_on)
-        if current and is_case(person):
-            chosen = [(i, 1.0) for i in PERSONA_COURSES.get(person.persona.username, [])]
-        else:
-            progress = window.days / 365 if current else 1.0
-            k = min(len(data.COURSES), round(rng.uniform(1.0, 5.0) * person.diligence * progress))
-            chosen = [
-                (i, 1.0 if rng.random() < 0.7 else rng.uniform(0.2, 0.9))
-                for i in rng.sample(range(len(data.COURSES)), k)
-            ]
-        for index, share in chosen:
-            title, length = data.COURSES[index]
-            seconds = max(60, int(length * share))
-            need = math.ceil(seconds / SECONDS_PER_DAY)
-            start, end, days = window.place(rng, need, spread=rng.randint(2, 20))
-            if days < need:
-                seconds = days * SECONDS_PER_DAY
-            by_course[index].append(
-                SourceRecord(
-                    source_key=f"demo:course:{year}:{index}:{person.employee.arp}",
-                    employee_id=person.employee.pk,
-                    category=Category.PLATFORM_ONLINE,
-                    form=Form.ONLINE,
-                    name=title,
-                    start_date=start,
-                    end_date=end,
-                    seconds=seconds,
-                    organiser="中国科学院继续教育网",
-                )
-            )
-    total = 0
-    for index, items in by_course.items():
-        counts = source_records_sync(
-            actor=None, source=Source.PLATFORM, key_prefix=f"demo:course:{year}:{index}:", items=items
-        )
-        total += counts["created"]
-    return total
-
-
-def is_case(person: Person) -> bool:
-    """A persona whose records are fixed to show its case (the role holders get ordinary years)."""
-    return person.persona is not None and person.persona.username in PERSONA_PROGRAMMES
-
-
-def _present(person: Person, day: dt.date) -> bool:
-    left_on = person.employee.left_on
-    return left_on is None or day <= left_on

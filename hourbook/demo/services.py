@@ -26,23 +26,23 @@ from hourbook.ledger.engine import employee_year
 from hourbook.ledger.models import Record
 from hourbook.ledger.services import records_move_year_to_unit
 from hourbook.org.choices import UnitKind
-from hourbook.org.models import Employee, Unit
+from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
 from hourbook.org.services import employee_leave, employee_move
+from hourbook.training.choices import ProgrammeState
+from hourbook.training.models import Programme
 
 from . import data
-from .people import Academy, Person, _day_this_year, build_people, build_units
+from .people import Academy, Person, _day_this_year, build_people, build_units, is_case
 from .records import (
     Decision,
     Window,
     decide_in_bulk,
-    is_case,
     plan_abroad,
     plan_generic,
     plan_persona,
-    write_courses,
     write_employee_records,
-    write_programmes,
 )
+from .sources import plan_upcoming_programme, write_courses, write_programmes
 
 MARKER = "demo.load"
 DEFAULT_SEED = 2019
@@ -129,6 +129,7 @@ def demo_load(
                 records += write_employee_records(academy, person, plans, decisions)
             decide_in_bulk(decisions)
             log(f"records up to {current_year}: {records}")
+        plan_upcoming_programme(academy, rng)
         if transferee is not None:
             # A transfer this year moves the current year's records (and their pending reviews); past years stay.
             new_unit = units["CAS-BJ-ICT-G01"]
@@ -196,6 +197,10 @@ def demo_reset(*, log: Log | None = None) -> int:
     deleted += _purge(Record.objects.filter(Q(employee_id__in=employee_ids) | Q(unit__in=units)))
     deleted += _purge(RoleAssignment.objects.filter(Q(unit__in=units) | Q(user_id__in=user_ids)))
     deleted += _purge(User.objects.filter(pk__in=user_ids))
+    # History first, while the people still exist: whatever org keeps derived from it is then removed with
+    # them, instead of being recomputed for someone about to disappear.
+    deleted += _purge(UnitMembership.objects.filter(employee_id__in=employee_ids))
+    deleted += _purge(PositionHistory.objects.filter(employee_id__in=employee_ids))
     deleted += _purge(Employee.objects.filter(pk__in=employee_ids))
     for depth in sorted(set(units.values_list("depth", flat=True)), reverse=True):
         deleted += _purge(Unit.objects.filter(path__startswith=root.path, depth=depth))
@@ -266,9 +271,16 @@ def demo_logins() -> list[LoginRow]:
 
 
 def _case_text(persona: data.Persona, unit: Unit | None) -> str:
-    """The persona's case; reviewers also see how many records wait for them."""
-    if persona.role not in (Role.UNIT_HR, Role.ACADEMY_ADMIN) or unit is None:
+    """The persona's case; reviewers also see how many records wait for them, managers their programmes."""
+    if unit is None or not persona.role:
         return persona.case
+    if persona.role == Role.PROGRAMME_MANAGER:
+        programmes = Programme.objects.filter(unit__path__startswith=unit.path)
+        return _("%(case)s（%(n)s 个培训计划，%(draft)s 个未登记学时）") % {
+            "case": persona.case,
+            "n": programmes.count(),
+            "draft": programmes.filter(state=ProgrammeState.DRAFT).count(),
+        }
     pending = Record.objects.live().filter(status=Status.PENDING, unit__path__startswith=unit.path).count()
     return _("%(case)s（%(n)s 条待审核）") % {"case": persona.case, "n": pending}
 
