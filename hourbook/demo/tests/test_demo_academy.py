@@ -21,6 +21,8 @@ from hourbook.ledger.models import Record, RecordTransition
 from hourbook.notifications.models import Notification
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
+from hourbook.training.choices import ProgrammeState
+from hourbook.training.models import Programme
 
 from .helpers import EMPLOYEES, NOW, YEAR, load
 
@@ -207,3 +209,19 @@ def test_people_cover_levels_leavers_and_a_transfer(demo):
     }
     assert not Record.objects.filter(employee=transferee, year=YEAR - 1, unit=transferee.unit).exists()
     assert Employee.objects.filter(is_registered=False).exists()
+
+
+def test_physics_programmes_run_through_the_training_app(demo):
+    """第九条一/第十条: real 培训班 of 物理研究所 with attendance, one trainee on leave counting zero, and a plan to come."""
+    registered = Programme.objects.filter(unit__code="CAS-BJ-IOP", state=ProgrammeState.REGISTERED)
+    assert registered.exists()
+    leader = User.objects.get(username="leader").employee
+    assert (
+        Programme.objects.for_employee(leader).filter(programme_type=ProgrammeType.SERIES).exists()
+    )  # 我的培训班
+    from_app = Record.objects.live().filter(source=Source.PROGRAMME, source_key__startswith="programme:")
+    assert from_app.filter(employee=leader).exists()
+    assert from_app.filter(zero_reason=ZeroReason.ABSENCE).exists()
+    upcoming = Programme.objects.get(state=ProgrammeState.DRAFT)
+    assert upcoming.start_date > NOW.date()
+    assert upcoming.trainees.exists()
