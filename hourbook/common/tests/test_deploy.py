@@ -128,7 +128,9 @@ def test_site_agrees_with_the_app_and_the_units():
     assert re.search(r"^\s+internal;", protected, re.M)
     assert f"alias {env['MEDIA_ROOT'].rstrip('/')}/;" in protected
     static = _location_block(site, settings.STATIC_URL)
-    assert f"alias {PROD_APP}/{Path(settings.STATIC_ROOT).name}/;" in static
+    assert f"alias {PROD_STATIC};" in static
+    if "STATIC_ROOT" not in os.environ:  # the default: the checkout's staticfiles/, as the site says
+        assert Path(settings.STATIC_ROOT) == REPO / Path(PROD_STATIC).relative_to(PROD_APP)
     # No location serves MEDIA_URL or /media/ from disk: only the internal one aliases MEDIA_ROOT.
     assert site.count(f"alias {env['MEDIA_ROOT']}") == 1
     assert "location /media" not in site
@@ -142,10 +144,10 @@ def test_site_agrees_with_the_app_and_the_units():
     socket_unit = (DEPLOY / "systemd" / "hourbook.socket").read_text()
     listen = re.search(r"^ListenStream=(.+)$", socket_unit, re.M)[1]
     assert f"server unix:{listen} " in site
+    for unit in ("hourbook.service", "hourbook-worker.service", "hourbook-sweep.service"):
+        assert "EnvironmentFile=/etc/hourbook/hourbook.env" in (DEPLOY / "systemd" / unit).read_text()
     for unit in ("hourbook.service", "hourbook-worker.service"):
-        text = (DEPLOY / "systemd" / unit).read_text()
-        assert f"ReadWritePaths={env['MEDIA_ROOT']}\n" in text
-        assert "EnvironmentFile=/etc/hourbook/hourbook.env" in text
+        assert f"ReadWritePaths={env['MEDIA_ROOT']}\n" in (DEPLOY / "systemd" / unit).read_text()
     backup = (DEPLOY / "systemd" / "hourbook-backup.service").read_text()
     assert f"ReadWritePaths={env['BACKUP_DIR']}\n" in backup
     assert (
@@ -326,6 +328,8 @@ def test_units_pass_systemd_analyze_verify(tmp_path):
         "hourbook-worker.service",
         "hourbook-backup.service",
         "hourbook-backup.timer",
+        "hourbook-sweep.service",
+        "hourbook-sweep.timer",
     }
     copies = _units_for_this_checkout(tmp_path, UNITS)
     result = _run(analyze, "verify", "--man=no", *map(str, copies))
@@ -337,7 +341,7 @@ def test_units_pass_systemd_analyze_verify(tmp_path):
     assert "NoNewPrivilegs" in control.stdout + control.stderr
 
 
-def test_worker_unit_runs_the_db_worker_with_valid_options(monkeypatch):
+def test_worker_and_sweep_units_run_commands_that_exist(monkeypatch):
     from django.core.management import get_commands, load_command_class
     from django_tasks_db.management.commands import db_worker
 
@@ -351,6 +355,9 @@ def test_worker_unit_runs_the_db_worker_with_valid_options(monkeypatch):
     options = parser.parse_args(args)
     assert options.queue_name == "*"
     assert options.reload is False
+    sweep = (DEPLOY / "systemd" / "hourbook-sweep.service").read_text()
+    command = re.search(r"^ExecStart=\S+ \S+/manage\.py (\S+)", sweep, re.M)[1]
+    assert get_commands()[command] == "hourbook.jobs"
 
 
 def test_gunicorn_settings_are_known_and_valid(monkeypatch):
