@@ -102,3 +102,21 @@ def test_manager_runs_a_programme_and_trainee_sees_hours(page, cast, tmp_path):
     page.goto(page.base_url + "/training/my/")
     expect(page.get_by_test_id("my-programme-hours")).to_contain_text("1/7")
     shot(page, "training-my-programmes-zero")
+
+
+def test_manager_adds_a_trainee_of_another_unit_by_search(page, cast):
+    """Any active employee of the academy can be found by name and added (htmx search, 20 a page)."""
+    from hourbook.training.choices import SessionLength
+    from hourbook.training.tests.factories import make_programme, past_days
+
+    programme = make_programme(cast.units["unit"], past_days(2, SessionLength.DAY), name="实验室安全培训班")
+    log_in(page, "manager", PASSWORD)
+    page.goto(page.base_url + f"/training/{programme.pk}/")
+    page.get_by_label("姓名或员工ARP编号").fill("王五")
+    results = page.get_by_test_id("search-results")
+    expect(results).to_contain_text("化学研究所")
+    page.get_by_label("王五").check()
+    shot(page, "training-search")
+    page.get_by_role("button", name="添加所选职工").click()
+    expect(page.get_by_role("alert").filter(has_text="已添加 1 名学员")).to_be_visible()
+    expect(page.get_by_test_id("trainee-table")).to_contain_text("王五")

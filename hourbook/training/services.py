@@ -42,6 +42,8 @@ MSG_FUTURE_SESSIONS = _(
     "培训日程中有晚于今天的日期（%(date)s）。学时记录的结束时间不能晚于今天，请在培训结束后再登记学时"
 )
 MSG_ATTENDANCE_INCOMPLETE = _("尚有 %(n)s 个考勤未记录，请先在考勤表中记录（可用“本场全部出勤”）")
+MSG_BAD_STATUS = _("出勤状态只能是出勤、缺席或请假")
+MSG_BAD_RESULT = _("考核结果只能是未录入、合格或不合格")
 MSG_ASSESSMENT_MISSING = _("本培训班需要考核，尚有 %(n)s 名学员未录入考核结果")
 
 EARLIEST_SESSION = dt.date(2000, 1, 1)
@@ -283,8 +285,8 @@ class AttendanceChange:
 def attendance_save(*, actor, programme: Programme, change: AttendanceChange) -> int:
     """Save the attendance grid in a fixed number of queries (bulk upsert), however many cells.
 
-    Every trainee and session id must belong to the programme, or nothing is saved. Returns the number
-    of cells written.
+    Every trainee and session id must belong to the programme, or nothing is saved. Only cells and
+    results that differ are written. Returns how many changed.
     """
     programme = _lock_visible(actor, programme)
     trainees = {t.pk: t for t in Trainee.objects.filter(programme=programme).only("pk", "assessment")}
@@ -292,8 +294,10 @@ def attendance_save(*, actor, programme: Programme, change: AttendanceChange) ->
     cells: dict[tuple[int, int], str] = {}
     for trainee_id, session_id, status in change.cells:
         if status not in AttendanceStatus.values:
-            raise ValidationError(_("出勤状态无效"))
+            raise ValidationError(MSG_BAD_STATUS)
         cells[(trainee_id, session_id)] = status
+    if any(result not in Assessment.values for result in change.results.values()):
+        raise ValidationError(MSG_BAD_RESULT)
     named_trainees = {t for t, _s in cells} | set(change.results)
     named_sessions = {s for _t, s in cells}
     if change.all_present_trainee is not None:
@@ -308,8 +312,19 @@ def attendance_save(*, actor, programme: Programme, change: AttendanceChange) ->
     if change.all_present_trainee is not None:
         for session_id in session_ids:
             cells[(change.all_present_trainee, session_id)] = AttendanceStatus.PRESENT
+    current = {
+        (t, s): status
+        for t, s, status in Attendance.objects.filter(session__programme=programme).values_list(
+            "trainee_id", "session_id", "status"
+        )
+    }
+    writes = [
+        Attendance(trainee_id=t, session_id=s, status=status)
+        for (t, s), status in cells.items()
+        if current.get((t, s)) != status
+    ]
     Attendance.objects.bulk_create(
-        [Attendance(trainee_id=t, session_id=s, status=status) for (t, s), status in cells.items()],
+        writes,
         update_conflicts=True,
         unique_fields=["trainee", "session"],
         update_fields=["status"],
@@ -318,16 +333,14 @@ def attendance_save(*, actor, programme: Programme, change: AttendanceChange) ->
     changed = []
     if programme.assessed:
         for trainee_id, result in change.results.items():
-            if result not in Assessment.values:
-                raise ValidationError(_("考核结果无效"))
             trainee = trainees[trainee_id]
             if trainee.assessment != result:
                 trainee.assessment = result
                 changed.append(trainee)
         Trainee.objects.bulk_update(changed, ["assessment"], batch_size=1000)
-    if cells or changed:
-        _touch(programme)
-    return len(cells)
+    if writes or changed:
+        _touch(programme)  # a registered programme shows it waits for registering again
+    return len(writes) + len(changed)
 
 
 @dataclass(frozen=True)
@@ -436,8 +449,7 @@ def programme_register_hours(*, actor, programme: Programme) -> dict[str, int]:
     programme.state = ProgrammeState.REGISTERED
     programme.registered_at = now
     programme.registered_by = actor if actor.is_authenticated else None
-    programme.changed_at = min(programme.changed_at, now)
-    programme.save(update_fields=["state", "registered_at", "registered_by", "changed_at"])
+    programme.save(update_fields=["state", "registered_at", "registered_by"])
     counts["trainees"] = len(items)
     counts["eligible"] = sum(1 for o in outcomes if o.eligible)
     audit_log(

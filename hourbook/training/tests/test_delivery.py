@@ -188,6 +188,36 @@ def test_grid_saves_cells_in_both_encodings(cast, login, programme):
     assert Attendance.objects.count() == 3
 
 
+def test_saving_an_unchanged_grid_leaves_a_registered_programme_current(cast, login, programme):
+    """Only real changes make a registered programme wait for registering again."""
+    from hourbook.training.services import programme_register_hours
+
+    (trainee,) = enrol(programme, [cast.employee.employee], status=P)
+    programme_register_hours(actor=cast.manager, programme=programme)
+    s1 = programme.sessions.order_by("date").first()
+    client = login(cast.manager)
+    url = reverse("training:attendance", args=[programme.pk])
+    client.post(url, {f"c-{trainee.pk}-{s1.pk}": P, "all_trainee": trainee.pk})
+    programme.refresh_from_db()
+    assert not programme.stale
+    client.post(url, {f"c-{trainee.pk}-{s1.pk}": L})
+    programme.refresh_from_db()
+    assert programme.stale
+
+
+def test_bad_status_or_result_saves_nothing(cast, login, programme):
+    programme.assessed = True
+    programme.save()
+    (trainee,) = enrol(programme, [cast.employee.employee])
+    s1 = programme.sessions.order_by("date").first()
+    client = login(cast.manager)
+    url = reverse("training:attendance", args=[programme.pk])
+    response = client.post(url, {f"c-{trainee.pk}-{s1.pk}": A, f"r-{trainee.pk}": "excellent"}, follow=True)
+    assert "考核结果只能是未录入、合格或不合格" in response.content.decode()
+    client.post(url, {f"c-{trainee.pk}-{s1.pk}": "late"})
+    assert set(Attendance.objects.values_list("status", flat=True)) == {P}
+
+
 def test_whole_column_and_whole_row(cast, login, programme):
     """本场全部出勤 marks every trainee at one session; 全部出勤 marks one trainee at every session."""
     t1, t2 = (
