@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hourbook.common.resilience import database_interruption_guard
 from hourbook.common.xlsx import MAX_FILE_BYTES, SpreadsheetRefused
 
 from ..choices import EMPLOYEE_CATEGORIES, Category
@@ -70,6 +71,7 @@ def upload_template(request: HttpRequest, category: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@database_interruption_guard
 def upload(request: HttpRequest, category: str) -> HttpResponse:
     """批量上传: choose a file; a good file becomes a staged batch and the person sees its preview."""
     category = _category_or_404(category)
@@ -162,6 +164,7 @@ def upload_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@database_interruption_guard
 def upload_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
     """确认导入: every row in one transaction; a second confirm adds nothing."""
     batch = _own_batch(request, batch_id)
