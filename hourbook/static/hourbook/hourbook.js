@@ -16,6 +16,16 @@ document.addEventListener("DOMContentLoaded", () => {
     const value = parseFloat(days.value);
     if (hours && !Number.isNaN(value)) hours.value = (value * 8).toString();
   });
+  // Double-submit guard: <button data-submit-once data-busy-text="…"> is disabled once its form submits
+  // (the server is idempotent anyway: ten identical submits make one record).
+  document.body.addEventListener("submit", (event) => {
+    const button = event.target.querySelector("[data-submit-once]");
+    if (!button) return;
+    setTimeout(() => {
+      button.disabled = true;
+      if (button.dataset.busyText) button.textContent = button.dataset.busyText;
+    }, 0);
+  });
   // Confirm dangerous actions: <button data-confirm="...">
   document.body.addEventListener("click", (event) => {
     const el = event.target.closest("[data-confirm]");
