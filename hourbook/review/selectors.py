@@ -8,6 +8,8 @@ source (DOMAIN.md, Review).
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -81,21 +83,28 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def queue_records(*, user, units: list[Unit], filters: QueueFilters) -> QuerySet[Record]:
-    """The filtered, sorted queue.
+    """The filtered, sorted queue (no joins: `queue_page` fetches a page's rows).
 
     The unit condition is a list of unit ids (the units are read anyway for the filter), so the pending
     queue is served by the partial index `record_pending_queue_idx` (unit, created_at) without a join.
+    Only employee-registered records are ever pending (programme and platform records are registered
+    approved, 自动计入), so the pending queue needs no condition on the source and its count is an
+    index-only scan of that index; the other statuses do filter on the source.
     """
     scope = scope_of(user)
     if not scope.is_hr:
         return Record.objects.none()
-    qs = Record.objects.live().filter(source=Source.EMPLOYEE)
+    qs = Record.objects.live()
     if filters.unit is not None:
-        qs = qs.filter(unit_id__in=[u.pk for u in units if u.path.startswith(filters.unit.path)])
+        qs = qs.filter(unit_id__in=queue_unit_ids(units, filters))
     elif not scope.academy_admin:
         qs = qs.filter(unit_id__in=[u.pk for u in units])
-    if filters.status != ALL_STATUSES:
-        qs = qs.filter(status=filters.status)
+    if filters.status == ALL_STATUSES:
+        qs = qs.filter(source=Source.EMPLOYEE)
+    elif filters.status == Status.PENDING:
+        qs = qs.filter(status=Status.PENDING)
+    else:
+        qs = qs.filter(status=filters.status, source=Source.EMPLOYEE)
     if filters.category:
         qs = qs.filter(category=filters.category)
     if filters.submitted_from:
@@ -105,15 +114,69 @@ def queue_records(*, user, units: list[Unit], filters: QueueFilters) -> QuerySet
     text = filters.query.strip()
     if text:
         qs = qs.filter(Q(employee__name__contains=text) | Q(employee__arp__iexact=text))
-    return qs.select_related("employee", "unit").order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+    return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def queue_unit_ids(units: list[Unit], filters: QueueFilters) -> list[int]:
+    """The ids of the units the queue covers: the chosen sub-unit's subtree, or every unit administered."""
+    if filters.unit is None:
+        return [u.pk for u in units]
+    return [u.pk for u in units if u.path.startswith(filters.unit.path)]
+
+
+# Above this many units a page is read by one sorted query instead of one ordered branch per unit.
+UNION_MAX_UNITS = 200
+
+
+def queue_page(records: QuerySet[Record], *, unit_ids: list[int], sort: str, number, per_page: int) -> Page:
+    """One page of the queue: a count, the page's ids, then its rows with their employee and unit.
+
+    In submission order, on a database that can order and limit the branches of a UNION (PostgreSQL), the
+    ids are read as one ordered, limited branch per unit merged by the database (a Merge Append over
+    `record_pending_queue_idx`), so the first pages cost a few index entries per unit instead of a sort of
+    the whole queue. Other orders sort the filtered ids (a top-N sort, no join).
+    """
+    paginator = Paginator(records, per_page)
+    page = paginator.get_page(number)
+    bottom = (page.number - 1) * per_page
+    top = min(bottom + per_page, paginator.count)
+    ordering = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    if top <= bottom:
+        page.object_list = []
+        return page
+    by_submission = sort in ("submitted", "-submitted")
+    if (
+        by_submission
+        and 1 < len(unit_ids) <= UNION_MAX_UNITS
+        and connection.features.supports_slicing_ordering_in_compound
+    ):
+        columns = ("id", "created_at")
+        order = ("created_at", "id") if sort == "submitted" else ("-created_at", "-id")
+        branches = [
+            records.filter(unit_id=unit_id).order_by(*order).values_list(*columns)[:top]
+            for unit_id in unit_ids
+        ]
+        merged = branches[0].union(*branches[1:], all=True).order_by(*order)[bottom:top]
+        ids = [row[0] for row in merged]
+    else:
+        ids = list(records.order_by(*ordering).values_list("pk", flat=True)[bottom:top])
+    rows = Record.objects.select_related("employee", "unit").in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 def pending_count(user, *, limit: int = 1000) -> int:
-    """Pending records awaiting the user, counted up to `limit` (cheap enough for the menu badge)."""
-    if not scope_of(user).is_hr:
+    """Pending records awaiting the user (their own excluded), counted up to `limit`: the menu badge.
+
+    An index-only count over `record_pending_queue_idx` that stops at `limit`, so it stays cheap at the
+    year-end rush whatever the size of the queue.
+    """
+    scope = scope_of(user)
+    if not scope.is_hr:
         return 0
-    qs = reviewable_records(user).filter(status=Status.PENDING)
-    employee_id = scope_of(user).employee_id
-    if employee_id:
-        qs = qs.exclude(employee_id=employee_id)
-    return qs[:limit].count()
+    qs = Record.objects.live().filter(status=Status.PENDING)
+    if not scope.academy_admin:
+        qs = qs.filter(unit_id__in=[u.pk for u in review_units(user)])
+    if scope.employee_id:
+        qs = qs.exclude(employee_id=scope.employee_id)
+    return qs.order_by()[:limit].count()

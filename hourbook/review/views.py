@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +28,15 @@ from hourbook.ledger.models import Evidence, Record
 from . import services
 from .flags import Flag, preflight_flags
 from .forms import QueueFilterForm, ReasonForm
-from .selectors import is_own_record, pending_count, queue_records, review_units, reviewable_records
+from .selectors import (
+    is_own_record,
+    pending_count,
+    queue_page,
+    queue_records,
+    queue_unit_ids,
+    review_units,
+    reviewable_records,
+)
 
 # Evidence types shown inline; anything else is downloaded as an opaque file.
 INLINE_IMAGES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
@@ -85,7 +92,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET, units=units)
     filters = form.filters()
     records = queue_records(user=request.user, units=units, filters=filters)
-    page = Paginator(records, form.page_size()).get_page(request.GET.get("page"))
+    page = queue_page(
+        records,
+        unit_ids=queue_unit_ids(units, filters),
+        sort=filters.sort,
+        number=request.GET.get("page"),
+        per_page=form.page_size(),
+    )
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     context = {
         "form": form,
@@ -95,6 +108,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "query": query,
         "hx_target": "#queue-table",
         "queue_url": request.get_full_path(),
+        "next_param": quote(request.get_full_path(), safe=""),
         "pending_view": filters.status == Status.PENDING,
     }
     template = "review/_queue_table.html" if _is_htmx(request) else "review/queue.html"
@@ -212,7 +226,9 @@ def _decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         row = _rows(request.user, [fresh])[0]
         row.message, row.error = done, error
         row.reason_open = bool(error) and decision == services.REJECT and fresh.status == Status.PENDING
-        return render(request, "review/_queue_row.html", {"row": row, "queue_url": _next_url(request, "")})
+        queue_url = _next_url(request, reverse("review:queue"))
+        context = {"row": row, "queue_url": queue_url, "next_param": quote(queue_url, safe="")}
+        return render(request, "review/_queue_row.html", context)
     if error:
         messages.error(request, error)
     else:
