@@ -181,3 +181,19 @@ def test_three_decisions_with_the_keyboard_alone(page, cast):
     statuses = [Record.objects.get(pk=r.pk).status for r in records]
     assert statuses == [Status.APPROVED, Status.REJECTED, Status.APPROVED]
     assert records[1].transitions.get(action="reject").reason == "报告会无签到记录"
+
+
+def test_queue_on_a_phone(phone_page, cast):
+    """The queue works on a phone: filters stack, the table scrolls sideways, a record opens and is decided."""
+    year = dt.date.today().year
+    record = _submit(cast.employee, "青年科学家论坛", dt.date(year, 9, 7), hours=8)
+    log_in(phone_page, "hr", PASSWORD)
+    phone_page.goto(phone_page.base_url + "/review/")
+    expect(phone_page.get_by_label("职工姓名或ARP编号")).to_be_visible()
+    shot(phone_page, "review-queue-phone")
+    phone_page.get_by_role("link", name="青年科学家论坛").click()
+    phone_page.get_by_role("button", name="通过", exact=False).first.click()
+    expect(phone_page.get_by_role("alert").first).to_contain_text("已通过")
+    shot(phone_page, "review-record-phone-approved")
+    record.refresh_from_db()
+    assert record.status == Status.APPROVED
