@@ -25,6 +25,7 @@ from hourbook.ledger.choices import Status
 from hourbook.ledger.engine import employee_year
 from hourbook.ledger.models import Record
 from hourbook.ledger.services import records_move_year_to_unit
+from hourbook.org import years
 from hourbook.org.choices import UnitKind
 from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
 from hourbook.org.services import employee_leave, employee_move
@@ -101,7 +102,8 @@ def demo_load(
     started = time.monotonic()
     rng = random.Random(seed)
     year = today().year
-    with transaction.atomic():
+    # One transaction; org's yearly standing (EmployeeYear) is refreshed once, at the end, not per change.
+    with transaction.atomic(), years.deferred():
         units = build_units()
         log(f"units: {len(units)}")
         academy = build_people(rng=rng, units=units, employees=employees)
@@ -190,6 +192,13 @@ def demo_reset(*, log: Log | None = None) -> int:
         Q(employee_id__in=employee_ids) | Q(username__in=[p.username for p in data.PERSONAS])
     )
     user_ids = list(users.values_list("pk", flat=True))
+    with years.deferred():
+        deleted = _delete_demo(root, units, employee_ids, user_ids)
+    log(f"removed {deleted} rows of the previous demo")
+    return deleted
+
+
+def _delete_demo(root: Unit, units, employee_ids: list[int], user_ids: list[int]) -> int:
     deleted = 0
     deleted += _purge(
         AuditEntry.objects.filter(Q(unit__in=units) | Q(actor_id__in=user_ids) | Q(action=MARKER))
@@ -204,7 +213,6 @@ def demo_reset(*, log: Log | None = None) -> int:
     deleted += _purge(Employee.objects.filter(pk__in=employee_ids))
     for depth in sorted(set(units.values_list("depth", flat=True)), reverse=True):
         deleted += _purge(Unit.objects.filter(path__startswith=root.path, depth=depth))
-    log(f"removed {deleted} rows of the previous demo")
     return deleted
 
 
