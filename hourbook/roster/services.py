@@ -163,7 +163,7 @@ def employee_transfer(*, actor, employee: Employee, unit: Unit, start: dt.date |
     year's records, with their pending reviews, move to the new unit; past years stay (DOMAIN.md decision).
     Returns the number of records moved.
     """
-    employee = Employee.objects.select_for_update().select_related("unit").get(pk=employee.pk)
+    employee = Employee.objects.select_for_update(of=("self",)).select_related("unit").get(pk=employee.pk)
     _require_unit(actor, employee.unit)
     _require_unit(actor, unit)
     now = today()
@@ -196,7 +196,7 @@ def employee_transfer(*, actor, employee: Employee, unit: Unit, start: dt.date |
 @transaction.atomic
 def employee_deactivate(*, actor, employee: Employee, left_on: dt.date) -> Employee:
     """A leaver: inactive from `left_on`; their records stay. Their login account is switched off."""
-    employee = Employee.objects.select_for_update().select_related("unit").get(pk=employee.pk)
+    employee = Employee.objects.select_for_update(of=("self",)).select_related("unit").get(pk=employee.pk)
     _require_unit(actor, employee.unit)
     if not employee.is_active:
         raise ValidationError(MSG_ALREADY_LEFT)
@@ -234,7 +234,7 @@ def generate_password(length: int = INITIAL_PASSWORD_LENGTH) -> str:
 def account_create(*, actor, employee: Employee) -> tuple[User, str]:
     """A login account for an employee: username = ARP number, a random initial password that must be
     changed at first login. Returns the account and the password, to be shown once and never stored."""
-    employee = Employee.objects.select_for_update().select_related("unit").get(pk=employee.pk)
+    employee = Employee.objects.select_for_update(of=("self",)).select_related("unit").get(pk=employee.pk)
     _require_unit(actor, employee.unit)
     if not employee.is_active:
         raise ValidationError(MSG_ACCOUNT_LEFT)
@@ -266,7 +266,7 @@ def account_reset_password(*, actor, user: User) -> str:
     Refused for the actor's own account, for staff accounts, and (unless the actor is the academy admin) for
     accounts holding a role, so that a unit HR can never take over another administrator's account.
     """
-    user = User.objects.select_for_update().select_related("employee__unit").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("employee__unit").get(pk=user.pk)
     if user.employee is None:
         raise PermissionDenied(MSG_NOT_YOUR_UNIT)
     _require_unit(actor, user.employee.unit)
