@@ -43,7 +43,6 @@ workers = _int("GUNICORN_WORKERS", 2 * _cpu_count() + 1)
 timeout = _int("GUNICORN_TIMEOUT", 60)
 # On stop or reload, workers get this long to finish the requests they are serving (systemd waits 40 s).
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = 5
 
 # Recycle each worker after about this many requests, at staggered moments (the jitter), so slow memory growth
 # never accumulates and the workers never restart all at once.
