@@ -247,7 +247,7 @@ PERSONAS = [
     ),
 ]
 
-# In-house programmes each persona attends this year (names from data.PROGRAMMES).
+# In-house programmes each persona attends, last year and this year (names from PROGRAMMES).
 PERSONA_PROGRAMMES = {
     "capped": ["寒区旱区野外科考安全培训班", "冻土工程系列讲座"],  # 24 + 16
     "pending": ["寒区旱区野外科考安全培训班"],
@@ -255,7 +255,7 @@ PERSONA_PROGRAMMES = {
     "complete": ["前沿物理系列讲座", "超导材料与器件培训班", "科学家精神系列讲座"],  # 24 + 16 + 32
     "nonstaff": ["超导材料与器件培训班"],
 }
-# Platform courses (indexes into data.COURSES) each persona completed this year.
+# Platform courses (indexes into COURSES) each persona completed, last year and this year.
 PERSONA_COURSES = {
     "capped": [0, 1, 2],
     "pending": [1, 5],

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 
+from hourbook.accounts.choices import Role
 from hourbook.accounts.models import RoleAssignment, User
 from hourbook.common.dates import today
 from hourbook.org.choices import PositionLevel
@@ -157,8 +158,8 @@ def build_people(*, rng: random.Random, units: dict[str, Unit], employees: int) 
         if persona.superuser:
             academy.admin = user
 
-    # Reviewers: the HR personas, the most specific unit first (寒旱所, 物理所, then 北京分院).
-    hr = [p for p in academy.personas.values() if p.persona.role == "unit_hr"]
+    # Reviewers: the HR personas, the most specific unit first (institutes before 北京分院 and 院机关).
+    hr = [p for p in academy.personas.values() if p.persona.role == Role.UNIT_HR]
     hr.sort(key=lambda p: -units[p.persona.role_unit].depth)
     academy.reviewers = [(units[p.persona.role_unit], p.user) for p in hr]
 
@@ -190,7 +191,7 @@ def build_people(*, rng: random.Random, units: dict[str, Unit], employees: int) 
         )
         if level == PositionLevel.ORDINARY and 0.10 <= roll < 0.13 and hired < year:
             # Promoted this year: the level on the reference day sets the requirement (110, 第八条).
-            promoted = _day_this_year(rng, latest=today())
+            promoted = day_this_year(rng, latest=today())
             if promoted > joined:
                 employee_set_level(employee=employee, level=PositionLevel.SECTION_AND_ABOVE, since=promoted)
         generated.append((employee, level == PositionLevel.SECTION_AND_ABOVE))
@@ -219,7 +220,7 @@ def build_people(*, rng: random.Random, units: dict[str, Unit], employees: int) 
     return academy
 
 
-def _day_this_year(rng: random.Random, *, latest: dt.date) -> dt.date:
+def day_this_year(rng: random.Random, *, latest: dt.date) -> dt.date:
     """A day between 1 February and `latest` of the current year (1 January if the year is that young)."""
     first = dt.date(latest.year, 2, 1)
     if latest <= first:

@@ -203,7 +203,7 @@ def plan_abroad(rng: random.Random, window: Window) -> Planned:
 
 
 def plan_persona(username: str, rng: random.Random, window: Window) -> list[Planned]:
-    """The fixed records that make each persona show its case (current year)."""
+    """The fixed records that make each persona show its case (the same in both years of the demo)."""
     ext, self_study, online = Category.EXTERNAL_TRAINING, Category.SELF_STUDY, Category.EXTERNAL_ONLINE
 
     def rec(category, name, *, days, hours, recent=False, organiser="", spread=0):

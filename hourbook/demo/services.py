@@ -33,7 +33,7 @@ from hourbook.training.choices import ProgrammeState
 from hourbook.training.models import Programme
 
 from . import data
-from .people import Academy, Person, _day_this_year, build_people, build_units, is_case
+from .people import Academy, Person, build_people, build_units, day_this_year, is_case
 from .records import (
     Decision,
     Window,
@@ -110,7 +110,7 @@ def demo_load(
         log(f"employees and accounts: {len(academy.people)}")
         leavers, transferee = _choose_movers(rng, academy)
         for person in leavers:
-            employee_leave(employee=person.employee, left_on=_day_this_year(rng, latest=today()))
+            employee_leave(employee=person.employee, left_on=day_this_year(rng, latest=today()))
             person.user.is_active = False
             person.user.save(update_fields=["is_active"])
         records = 0
@@ -122,7 +122,7 @@ def demo_load(
             decisions: list[Decision] = []
             for person in academy.people:
                 window = Window.of(current_year, person.employee.left_on)
-                if current and is_case(person):
+                if is_case(person):
                     plans = plan_persona(person.persona.username, rng, window)
                 else:
                     plans = plan_generic(rng, person, window, current=current)
@@ -136,7 +136,7 @@ def demo_load(
             # A transfer this year moves the current year's records (and their pending reviews); past years stay.
             new_unit = units["CAS-BJ-ICT-G01"]
             employee_move(
-                employee=transferee.employee, unit=new_unit, start=_day_this_year(rng, latest=today())
+                employee=transferee.employee, unit=new_unit, start=day_this_year(rng, latest=today())
             )
             records_move_year_to_unit(employee=transferee.employee, year=year, unit=new_unit)
             transferee.unit = new_unit
@@ -243,9 +243,16 @@ def _unit_label(unit: Unit) -> str:
     return unit.name
 
 
+def cases_year() -> int:
+    """The year whose figures the logins table shows: the current one, or last year in January, while the
+    current year is too young to hold a year of records (the personas have the same records in both)."""
+    now = today()
+    return now.year if now.month > 1 else now.year - 1
+
+
 def demo_logins() -> list[LoginRow]:
     """The personas' logins with what each shows, from the hours engine (so the table is true)."""
-    year = today().year
+    year = cases_year()
     users = {
         u.username: u
         for u in User.objects.filter(username__in=[p.username for p in data.PERSONAS]).select_related(
@@ -304,7 +311,7 @@ def _width(text: str) -> int:
 
 def logins_table(rows: list[LoginRow]) -> str:
     """A plain-text table aligned for terminals that show Chinese characters two columns wide."""
-    header = ("account", "password", "role", "unit", "shows", f"training {today().year}", "online", "达标")
+    header = ("account", "password", "role", "unit", "shows", f"training {cases_year()}", "online", "达标")
     body = [(r.account, r.password, r.role, r.unit, r.case, r.training, r.online, r.met) for r in rows]
     widths = [max(_width(line[i]) for line in [header, *body]) for i in range(len(header))]
 

@@ -49,10 +49,9 @@ def write_programmes(rng: random.Random, academy: Academy, year: int, *, current
     root = academy.units[data.ROOT_CODE]
     manager = academy.personas["manager_iop"].user
     forced = {}
-    if current:
-        for username, names in data.PERSONA_PROGRAMMES.items():
-            for name in names:
-                forced.setdefault(name, []).append(academy.personas[username])
+    for username, names in data.PERSONA_PROGRAMMES.items():
+        for name in names:
+            forced.setdefault(name, []).append(academy.personas[username])
     total = 0
     absence_done = failure_done = False
     for index, (name, kind, days, unit_code) in enumerate(data.PROGRAMMES):
@@ -63,7 +62,7 @@ def write_programmes(rng: random.Random, academy: Academy, year: int, *, current
         pool = [
             p
             for p in academy.people
-            if p.unit.path.startswith(unit.path) and not (current and is_case(p)) and _present(p, end)
+            if p.unit.path.startswith(unit.path) and not is_case(p) and _present(p, end)
         ]
         if name == "新入职职工岗前培训班":
             pool = [p for p in pool if p.employee.arp.startswith(str(year))]
@@ -74,6 +73,11 @@ def write_programmes(rng: random.Random, academy: Academy, year: int, *, current
             share = 0.35 if unit == root else rng.uniform(0.5, 0.8)
             trainees = rng.sample(pool, k=round(len(pool) * share))
         trainees = trainees + forced.get(name, [])
+        if current and unit_code == TRAINING_APP_UNIT:
+            total += register_through_training(
+                academy, name=name, kind=kind, start=start, end=end, days=days, trainees=trainees
+            )
+            continue
         assessed = kind == ProgrammeType.CLASS
         items = []
         for number, person in enumerate(trainees):
@@ -102,11 +106,6 @@ def write_programmes(rng: random.Random, academy: Academy, year: int, *, current
                     zero_reason=zero,
                 )
             )
-        if current and unit_code == TRAINING_APP_UNIT:
-            total += register_through_training(
-                academy, name=name, kind=kind, start=start, end=end, days=days, trainees=trainees
-            )
-            continue
         actor = manager if unit.path.startswith(academy.units[TRAINING_APP_UNIT].path) else academy.admin
         counts = source_records_sync(
             actor=actor, source=Source.PROGRAMME, key_prefix=f"demo:prog:{year}:{index}:", items=items
@@ -120,7 +119,7 @@ def write_courses(rng: random.Random, academy: Academy, year: int, *, current: b
     by_course: dict[int, list[SourceRecord]] = {i: [] for i in range(len(data.COURSES))}
     for person in academy.people:
         window = Window.of(year, person.employee.left_on)
-        if current and is_case(person):
+        if is_case(person):
             chosen = [(i, 1.0) for i in data.PERSONA_COURSES.get(person.persona.username, [])]
         else:
             progress = window.days / 365 if current else 1.0
@@ -174,6 +173,7 @@ def register_through_training(
     """
     manager = academy.personas["manager_iop"].user
     unit = academy.units[TRAINING_APP_UNIT]
+    trainees = [p for p in trainees if p.employee.is_active]  # the app lists only serving employees
     if kind == ProgrammeType.SERIES:
         count = days * 2
         span = (end - start).days

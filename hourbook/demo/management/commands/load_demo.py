@@ -2,11 +2,13 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hourbook.common.dates import today
 from hourbook.demo import data
 from hourbook.demo.services import (
     DEFAULT_EMPLOYEES,
     DEFAULT_SEED,
     DemoError,
+    cases_year,
     demo_exists,
     demo_is_ours,
     demo_load,
@@ -84,9 +86,14 @@ class Command(BaseCommand):
         if not rows:
             return
         self.stdout.write("")
+        year = cases_year()
         self.stdout.write(
             f"Logins (password {data.PASSWORD} for every account; any employee may also log in with their "
-            "ARP number). Hours are this year's effective/required:"
+            f"ARP number). Hours are {year}'s effective/required:"
         )
+        if year != today().year:
+            self.stdout.write(
+                f"({today().year} has only just begun: choose {year} in the year selector of the home page.)"
+            )
         self.stdout.write(logins_table(rows))
         self.stdout.write("")
