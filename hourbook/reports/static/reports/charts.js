@@ -33,9 +33,12 @@
           series: [{ type: "bar", data: data.counts, itemStyle: { color: "#198754" } }],
         });
       }
-      window.addEventListener("resize", () => chart.resize());
     });
   }
+  window.addEventListener("resize", () => {
+    if (!window.echarts) return;
+    document.querySelectorAll(".report-chart").forEach((el) => window.echarts.getInstanceByDom(el)?.resize());
+  });
   document.addEventListener("DOMContentLoaded", () => draw(document));
   document.addEventListener("htmx:afterSettle", (event) => draw(event.target));
 })();
