@@ -11,7 +11,11 @@ from pathlib import Path
 from locust import constant_throughput, task
 from locust.contrib.fasthttp import FastHttpUser
 
-COOKIES = [line.strip() for line in Path(os.environ["BENCH_COOKIES"]).read_text(encoding="utf-8").splitlines() if line.strip()]
+COOKIES = [
+    line.strip()
+    for line in Path(os.environ["BENCH_COOKIES"]).read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
 _next = itertools.count()
 PACE = float(os.environ.get("BENCH_PACE", "1"))
 
