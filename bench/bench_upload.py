@@ -98,12 +98,67 @@ def build_workbook(n_rows: int, *, bad_row: int | None = None) -> bytes:
     return buffer.getvalue()
 
 
+SECONDS: dict[str, float] = {}
+
+
 def timed(label: str, rows: int, func):
     began = time.perf_counter()
     result = func()
     seconds = time.perf_counter() - began
+    SECONDS[label] = seconds
     print(f"{label:<14}{seconds:>9.2f} s{rows / seconds:>12,.0f} rows/s")
     return result
+
+
+def floor(data: bytes, employee) -> int:
+    """The floor: a bare read-only parse of the same workbook and a COPY (executemany on SQLite) of its rows."""
+    from django.db import transaction
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from hourbook.ledger.bulk import bulk_insert
+    from hourbook.ledger.generate import RECORD_COLUMNS
+    from hourbook.ledger.models import Record
+    from hourbook.ledger.uploads.columns import COLUMNS
+
+    keys = [column.key for column in COLUMNS["external_training"]]
+    now = timezone.now()
+    rows = []
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    for values in wb.worksheets[0].iter_rows(min_row=2, values_only=True):
+        v = dict(zip(keys, values, strict=False))
+        start, end = v["start_date"].date(), v["end_date"].date()
+        rows.append(
+            (
+                employee.pk,
+                employee.unit_id,
+                end.year,
+                "external_training",
+                "conference",
+                "employee",
+                "",
+                "",
+                v["name"],
+                v["content"] or "",
+                v["place"] or "",
+                v["organiser"] or "",
+                start,
+                end,
+                int(v["hours"] * 3600),
+                "none",
+                False,
+                "",
+                "pending",
+                now,
+                1,
+                now,
+                now,
+            )
+        )
+    wb.close()
+    with transaction.atomic():
+        n = bulk_insert(Record._meta.db_table, RECORD_COLUMNS, rows)
+    return n
 
 
 def main() -> None:
@@ -166,6 +221,14 @@ def main() -> None:
             )
             assert response.status_code == 200
             print(f"records saved: {saved}; marked workbook {len(response.content) / 1024:.0f} KB")
+            other = EmployeeFactory(name="李四", unit=unit)
+            copied = timed("floor", args.rows, lambda: floor(good, other))
+            assert copied == args.rows
+            ours = SECONDS["upload"] + SECONDS["confirm"]
+            print(
+                f"upload + confirm {ours:.2f} s against the parse + COPY floor {SECONDS['floor']:.2f} s: "
+                f"ratio {ours / SECONDS['floor']:.2f}"
+            )
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
     finally:

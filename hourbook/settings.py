@@ -127,6 +127,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LOGIN_MAX_FAILURES = 5
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 LOGIN_LOCK_SECONDS = 15 * 60
+# Behind the shipped nginx site, which always overwrites X-Real-IP, the client address comes from it.
+TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
 # Only test settings may bypass the captcha.
 CAPTCHA_BYPASS = TESTING and not env_bool("HOURBOOK_TEST_CAPTCHA", False)
 

@@ -17,7 +17,10 @@ from .services import lock_remaining, login_failed, login_succeeded
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    """The client's address: behind our nginx (TRUST_X_REAL_IP) the header it always overwrites."""
+    if settings.TRUST_X_REAL_IP and request.META.get("HTTP_X_REAL_IP"):
+        return request.META["HTTP_X_REAL_IP"]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 @never_cache

@@ -18,6 +18,7 @@ from hourbook.org import years
 from hourbook.org.choices import PositionLevel, UnitKind
 from hourbook.org.models import Employee, EmployeeYear, PositionHistory, Unit, UnitMembership
 
+from .bulk import bulk_insert
 from .choices import DEFAULT_FORM, Category, Source, Status
 from .models import Record, RecordTransition, YearSummary
 
@@ -59,30 +60,6 @@ RECORD_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-
-
-def _bulk_insert(table: str, columns: list[str], rows, chunk: int = 20000) -> int:
-    """COPY on PostgreSQL, executemany on SQLite; `rows` is any iterable of tuples."""
-    n = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    n += 1
-            return n
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-        batch = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= chunk:
-                cursor.executemany(sql, batch)
-                n += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            n += len(batch)
-    return n
 
 
 def reset() -> None:
@@ -260,7 +237,7 @@ def generate(
                         now,
                     )
 
-        n_records = _bulk_insert(Record._meta.db_table, RECORD_COLUMNS, rows())
+        n_records = bulk_insert(Record._meta.db_table, RECORD_COLUMNS, rows())
         timings["records"] = time.perf_counter() - t
         progress(f"{n_records} records")
 

@@ -16,7 +16,8 @@ from hourbook.audit.services import audit_log
 from hourbook.org.models import Employee
 
 from . import summary
-from .choices import EMPLOYEE_CATEGORIES, Assessment, Source, Status
+from .bulk import bulk_insert
+from .choices import EMPLOYEE_CATEGORIES, Assessment, Source, Status, ZeroReason
 from .models import Record, RecordTransition
 from .validation import MSG_DUPLICATE, check_record
 
@@ -204,20 +205,21 @@ def records_batch_delete(*, actor, record_ids: list[int]) -> int:
 def records_bulk_create(*, actor, employee: Employee, items: list[RecordData]) -> list[Record]:
     """Create many validated records in one go (batch upload); the caller holds the transaction.
 
-    Rows already present (natural key) are skipped. Rows must have been validated by the caller.
+    Rows already present (natural key) are skipped. Rows must have been validated by the caller; the
+    database checks the invariants again. Inserted with COPY on PostgreSQL (executemany on SQLite), with one
+    transition each, then the summary refreshed: a fixed number of queries whatever the number of rows.
     """
     if not items:
         return []
-    units: dict[int, object] = {}
+    units: dict[int, int] = {}
     now = timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     existing = set(
         Record.objects.live()
         .filter(employee=employee, category__in={i.category for i in items})
         .values_list("category", "name", "start_date", "end_date", "seconds")
     )
-    to_create = []
-    seen = set()
+    rows, seen = [], set()
     for item in items:
         key = (item.category, item.name, item.start_date, item.end_date, item.seconds)
         if key in existing or key in seen:
@@ -225,30 +227,107 @@ def records_bulk_create(*, actor, employee: Employee, items: list[RecordData]) -
         seen.add(key)
         year = item.end_date.year
         if year not in units:
-            units[year] = employee.unit_for_year(year)
-        record = Record(
-            employee=employee,
-            unit=units[year],
-            source=Source.EMPLOYEE,
-            status=Status.PENDING,
-            status_changed_at=now,
-            created_by=user,
-            **item.__dict__,
+            units[year] = employee.unit_for_year(year).pk
+        zero_reason = ZeroReason.FAILED_ASSESSMENT if item.assessment == Assessment.FAILED else ""
+        rows.append(
+            (
+                employee.pk,
+                units[year],
+                year,
+                item.category,
+                item.form,
+                Source.EMPLOYEE,
+                "",
+                "",
+                item.name,
+                item.content,
+                item.place,
+                item.organiser,
+                item.start_date,
+                item.end_date,
+                item.seconds,
+                item.assessment,
+                item.off_job,
+                zero_reason,
+                Status.PENDING,
+                now,
+                1,
+                user_id,
+                now,
+                now,
+            )
         )
-        record.derive()
-        to_create.append(record)
-    created = Record.objects.bulk_create(to_create, batch_size=1000)
-    if created and created[0].pk is None:  # backends that do not return ids
-        raise RuntimeError("bulk_create must return primary keys")
-    RecordTransition.objects.bulk_create(
-        (
-            RecordTransition(record=r, from_status="", to_status=Status.PENDING, action="upload", actor=user)
-            for r in created
-        ),
-        batch_size=1000,
+    if not rows:
+        return []
+    before = (
+        Record.objects.filter(employee=employee).order_by("-pk").values_list("pk", flat=True).first() or 0
+    )
+    bulk_insert(Record._meta.db_table, _BULK_COLUMNS, rows)
+    created = [
+        r
+        for r in Record.objects.filter(employee=employee, pk__gt=before, deleted_at__isnull=True)
+        .only(
+            "pk",
+            "employee_id",
+            "unit_id",
+            "year",
+            "status",
+            "version",
+            "category",
+            "name",
+            "start_date",
+            "end_date",
+            "seconds",
+        )
+        .order_by("pk")
+        if (r.category, r.name, r.start_date, r.end_date, r.seconds) in seen
+    ]
+    if len(created) != len(rows):
+        raise RuntimeError("bulk insert: created rows do not match")
+    bulk_insert(
+        RecordTransition._meta.db_table,
+        [
+            "record_id",
+            "from_status",
+            "to_status",
+            "action",
+            "actor_id",
+            "reason",
+            "record_version",
+            "created_at",
+        ],
+        ((r.pk, "", Status.PENDING, "upload", user_id, "", 1, now) for r in created),
     )
     summary.refresh_records(created)
     return created
+
+
+_BULK_COLUMNS = [
+    "employee_id",
+    "unit_id",
+    "year",
+    "category",
+    "form",
+    "source",
+    "source_key",
+    "programme_type",
+    "name",
+    "content",
+    "place",
+    "organiser",
+    "start_date",
+    "end_date",
+    "seconds",
+    "assessment",
+    "off_job",
+    "zero_reason",
+    "status",
+    "status_changed_at",
+    "version",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+]
 
 
 @transaction.atomic

@@ -90,9 +90,13 @@ def refresh_all(*, years: Iterable[int] | None = None, batch: int = 5000) -> int
 # (services, admin, imports, tests). Bulk work can wrap itself in `deferred()` to refresh once at the end.
 
 _deferred: ContextVar[set[int] | None] = ContextVar("employee_years_deferred", default=None)
+# Employees being deleted: their history rows go first, and must not recreate rows for a person about to go.
+_deleting: ContextVar[frozenset[int]] = ContextVar("employee_years_deleting", default=frozenset())
 
 
 def touch(employee_id: int) -> None:
+    if employee_id in _deleting.get():
+        return
     pending = _deferred.get()
     if pending is not None:
         pending.add(employee_id)
@@ -130,10 +134,23 @@ def _on_employee_save(sender, instance, **kwargs) -> None:
     touch(instance.pk)
 
 
+def _on_employee_pre_delete(sender, instance, **kwargs) -> None:
+    _deleting.set(_deleting.get() | {instance.pk})
+
+
+def _on_employee_post_delete(sender, instance, **kwargs) -> None:
+    _deleting.set(_deleting.get() - {instance.pk})
+    pending = _deferred.get()
+    if pending is not None:
+        pending.discard(instance.pk)
+
+
 def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_delete
 
     for model in (UnitMembership, PositionHistory):
         post_save.connect(_on_history_change, sender=model, dispatch_uid=f"years-save-{model.__name__}")
         post_delete.connect(_on_history_change, sender=model, dispatch_uid=f"years-delete-{model.__name__}")
     post_save.connect(_on_employee_save, sender=Employee, dispatch_uid="years-save-employee")
+    pre_delete.connect(_on_employee_pre_delete, sender=Employee, dispatch_uid="years-pre-delete-employee")
+    post_delete.connect(_on_employee_post_delete, sender=Employee, dispatch_uid="years-post-delete-employee")

@@ -24,10 +24,10 @@ TRIES = 20
 
 def _confirm_in_thread(user, batch_id, pids: queue.Queue, results: queue.Queue) -> None:
     try:
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
         connection.ensure_connection()
         pids.put(connection.connection.info.backend_pid)
-        client = Client()
-        client.force_login(user)
         response = client.post(reverse("ledger:upload_confirm", args=[batch_id]))
         results.put((response.status_code, response.content.decode()))
     except Exception as exc:
@@ -84,10 +84,17 @@ def test_terminated_connection_saves_all_or_nothing(cast):
         assert saved in (0, ROWS), saved
         if saved == ROWS:
             outcomes["saved"] += 1
-            assert status == 302
+            assert status in (302, 500)  # 500: committed, then the session save lost its connection
         else:
             outcomes["nothing"] += 1
-            assert status == 503 and str(MSG_INTERRUPTED) in body, (status, body[:300])
+            # Killed inside the view: 503 with what to do. Killed after it (saving the session): the
+            # generic error page, which also says to retry; either way nothing was half-written.
+            assert (status == 503 and str(MSG_INTERRUPTED) in body) or (
+                status == 500 and "请稍后重试" in body
+            ), (
+                status,
+                body[:300],
+            )
             assert UploadBatch.objects.get(pk=batch.pk).status == UploadStatus.READY
         _reset(employee, batch.pk)
     assert outcomes["nothing"] > 0  # the kills really landed inside the work

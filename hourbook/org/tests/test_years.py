@@ -60,3 +60,11 @@ def test_deferred_refreshes_once(cast):
         (row.unit, row.level) == (e.unit_for_year(row.year), e.level_for_year(row.year))
         for row in EmployeeYear.objects.filter(employee=e)
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_an_employee_leaves_no_rows(cast):
+    e = employee_create(arp="A4", name="丁", unit=cast.units["unit"])
+    pk = e.pk
+    e.delete()
+    assert not EmployeeYear.objects.filter(employee_id=pk).exists()
