@@ -173,6 +173,9 @@ TASKS = {
     }
 }
 
+# Background jobs: a running job beats a heartbeat; one silent this long lost its worker and is re-queued.
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 60)
+
 # Production hardening (checked by `manage.py check --deploy` in the tests).
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -21,8 +21,16 @@ from .models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 5
-STALE_AFTER = dt.timedelta(seconds=getattr(settings, "JOB_STALE_SECONDS", 60))
+
+def stale_after() -> dt.timedelta:
+    """A running job whose heartbeat is older than this lost its worker (settings.JOB_STALE_SECONDS)."""
+    return dt.timedelta(seconds=settings.JOB_STALE_SECONDS)
+
+
+def heartbeat_seconds() -> float:
+    """Beat several times within the stale limit, so a live job is never taken for a dead one."""
+    return max(0.2, settings.JOB_STALE_SECONDS / 6)
+
 
 # Handlers by kind: dotted paths, so this app imports nothing of the apps above it.
 HANDLERS: dict[str, str] = {
@@ -58,7 +66,7 @@ class Progress:
         if total is not None:
             self.job.total = total
         self.job.progress = done
-        if now.timestamp() - self._last >= HEARTBEAT_SECONDS or (total is not None):
+        if now.timestamp() - self._last >= heartbeat_seconds() or (total is not None):
             self._last = now.timestamp()
             Job.objects.filter(pk=self.job.pk, status=JobStatus.RUNNING, attempts=self.attempt).update(
                 progress=done, total=self.job.total, heartbeat_at=now
@@ -111,12 +119,13 @@ def jobs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Running jobs whose heartbeat is stale were killed with their worker: re-queue them, or fail them
     after their attempts. Returns how many were re-queued and failed."""
     now = now or timezone.now()
-    stale = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    limit = now - stale_after()
+    stale = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit)
     requeued = failed = 0
     for job in stale.order_by("pk"):
         with transaction.atomic():
             job = Job.objects.select_for_update().get(pk=job.pk)
-            if job.status != JobStatus.RUNNING or job.heartbeat_at >= now - STALE_AFTER:
+            if job.status != JobStatus.RUNNING or job.heartbeat_at >= limit:
                 continue
             if job.attempts < job.max_attempts:
                 job.status = JobStatus.QUEUED

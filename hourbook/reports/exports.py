@@ -38,8 +38,8 @@ def _met(met: bool | None) -> str:
     return _("达标") if met else _("未达标")
 
 
-def write_xlsx(*, title: str, headers: list[str], rows: Iterable[list], widths: list[int], filename: str):
-    """Write rows progressively into a write-only workbook on a temporary file; stream it back."""
+def write_xlsx_file(*, title: str, headers: list[str], rows: Iterable[list], widths: list[int], file) -> None:
+    """Write rows progressively into a write-only workbook saved to `file` (memory stays flat)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     for index, width in enumerate(widths):
@@ -60,8 +60,13 @@ def write_xlsx(*, title: str, headers: list[str], rows: Iterable[list], widths: 
     sheet.append(cells(headers, bold))
     for row in rows:
         sheet.append(cells(row))
+    workbook.save(file)
+
+
+def write_xlsx(*, title: str, headers: list[str], rows: Iterable[list], widths: list[int], filename: str):
+    """Write rows into a workbook on a temporary file; stream it back."""
     spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 -- FileResponse closes it once streamed
-    workbook.save(spool)
+    write_xlsx_file(title=title, headers=headers, rows=rows, widths=widths, file=spool)
     spool.seek(0)
     response = FileResponse(spool, content_type=XLSX, as_attachment=True, filename=filename)
     # RFC 6266: the Chinese file name for browsers that read filename*, an ASCII one for the rest.
@@ -121,9 +126,11 @@ def unit_report_xlsx(qs, *, year: int, unit_names: dict[int, str], filename: str
     )
 
 
-def records_xlsx(qs, *, year: int, filename: str):
-    """A year's records: ARP, 姓名, 单位, 类别, 培训名称, 起止, 学时, 状态, 审核时间."""
-    headers = [
+RECORD_WIDTHS = [14, 10, 24, 14, 40, 24, 8, 8, 20]
+
+
+def record_headers() -> list[str]:
+    return [
         _("ARP编号"),
         _("姓名"),
         _("单位"),
@@ -134,33 +141,36 @@ def records_xlsx(qs, *, year: int, filename: str):
         _("状态"),
         _("审核时间"),
     ]
+
+
+def record_rows(qs) -> Iterable[list]:
+    """A year's records as rows: ARP, 姓名, 单位, 类别, 培训名称, 起止, 学时, 状态, 审核时间 (chunked reads)."""
     categories = dict(Category.choices)
     statuses = dict(Status.choices)
     tz = timezone.get_current_timezone()
+    for r in qs.iterator(chunk_size=CHUNK):
+        reviewed = ""
+        if r.status != Status.PENDING and r.status_changed_at is not None:
+            reviewed = f"{timezone.localtime(r.status_changed_at, tz):%Y-%m-%d %H:%M}"
+        yield [
+            r.employee.arp,
+            r.employee.name,
+            r.unit.name,
+            str(categories.get(r.category, r.category)),
+            r.name,
+            f"{r.start_date:%Y-%m-%d} ~ {r.end_date:%Y-%m-%d}",
+            _hours(r.seconds),
+            str(statuses.get(r.status, r.status)),
+            reviewed,
+        ]
 
-    def reviewed_at(record) -> str:
-        if record.status == Status.PENDING or record.status_changed_at is None:
-            return ""
-        return f"{timezone.localtime(record.status_changed_at, tz):%Y-%m-%d %H:%M}"
 
-    def rows():
-        for r in qs.iterator(chunk_size=CHUNK):
-            yield [
-                r.employee.arp,
-                r.employee.name,
-                r.unit.name,
-                str(categories.get(r.category, r.category)),
-                r.name,
-                f"{r.start_date:%Y-%m-%d} ~ {r.end_date:%Y-%m-%d}",
-                _hours(r.seconds),
-                str(statuses.get(r.status, r.status)),
-                reviewed_at(r),
-            ]
-
+def records_xlsx(qs, *, year: int, filename: str):
+    """A year's records, streamed back in the request (the background job writes the same rows)."""
     return write_xlsx(
         title=_("%(year)s年度记录") % {"year": year},
-        headers=headers,
-        rows=rows(),
-        widths=[14, 10, 24, 14, 40, 24, 8, 8, 20],
+        headers=record_headers(),
+        rows=record_rows(qs),
+        widths=RECORD_WIDTHS,
         filename=filename,
     )

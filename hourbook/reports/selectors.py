@@ -198,3 +198,16 @@ def report_summary(scope: ReportScope, *, own_label: str) -> Summary:
     if own.counted or own.left or own.other:
         ordered.insert(0, own)
     return Summary(total=total, children=ordered, histogram=histogram)
+
+
+def records_for_export(user, *, unit: Unit, year: int) -> QuerySet:
+    """Every live record of the year in the unit's subtree that the user may see, in a stable order."""
+    from hourbook.ledger.models import Record
+
+    return (
+        Record.objects.visible_to(user)
+        .live()
+        .filter(year=year, unit__path__startswith=unit.path)
+        .select_related("employee", "unit")
+        .order_by("unit__path", "employee__arp", "end_date", "pk")
+    )

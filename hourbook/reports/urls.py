@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.unit_report, name="unit"),
     path("export.xlsx", views.unit_export, name="unit_export"),
     path("records.xlsx", views.records_export, name="records_export"),
+    path("records-job/", views.records_export_job, name="records_export_job"),
 ]

@@ -7,13 +7,13 @@ another unit is a 404, anyone else a 403. The list, its export and the charts re
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from hourbook.common.dates import today
-from hourbook.ledger.models import Record
+from hourbook.jobs.services import job_start
 from hourbook.roster.selectors import hr_units, require_hr
 
 from .exports import records_xlsx, unit_report_xlsx
@@ -23,6 +23,7 @@ from .selectors import (
     Filters,
     ReportScope,
     figures_for,
+    records_for_export,
     report_list,
     report_people,
     report_summary,
@@ -129,15 +130,24 @@ def unit_export(request: HttpRequest) -> HttpResponse:
 def records_export(request: HttpRequest) -> HttpResponse:
     """Every live record of the year in the chosen unit's subtree, from the admin's visible records."""
     _form, scope, _filters = _parse(request)
-    qs = (
-        Record.objects.visible_to(request.user)
-        .live()
-        .filter(year=scope.year, unit__path__startswith=scope.unit.path)
-        .select_related("employee", "unit")
-        .order_by("unit__path", "employee__arp", "end_date", "pk")
-    )
+    qs = records_for_export(request.user, unit=scope.unit, year=scope.year)
     return records_xlsx(
         qs,
         year=scope.year,
         filename=_("%(unit)s%(year)s年度学时记录.xlsx") % {"unit": scope.unit.name, "year": scope.year},
     )
+
+
+@login_required
+@require_POST
+def records_export_job(request: HttpRequest) -> HttpResponse:
+    """Start the year's records export as a background job (issue 5): large scopes run off the request,
+    the page shows its progress, and the file is kept for download."""
+    _form, scope, _filters = _parse(request)
+    job = job_start(
+        owner=request.user,
+        kind="reports.records_export",
+        title=_("%(unit)s%(year)s年度学时记录导出") % {"unit": scope.unit.name, "year": scope.year},
+        params={"unit": scope.unit.pk, "year": scope.year},
+    )
+    return redirect("jobs:detail", job.pk)

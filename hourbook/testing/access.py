@@ -28,6 +28,7 @@ class Access:
     setup: Callable | None = None
     kwargs: Callable | None = None
     data: Callable | None = None
+    query: Callable | None = None  # (cast, objects) -> dict sent in the query string, whatever the method
     anonymous: str = "login"  # "login" (redirect to login) or "public"
     wrong_method: str | None = "auto"  # checked to answer 405
     extra: dict = field(default_factory=dict)

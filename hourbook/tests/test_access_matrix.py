@@ -5,6 +5,7 @@ import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.http import urlencode
 
 import hourbook
 from hourbook.testing.access import EXEMPT, MATRIX, Access
@@ -67,6 +68,8 @@ def _request(client, access: Access, name: str, cast, method: str | None = None)
     objects = access.setup(cast) if access.setup else None
     kwargs = access.kwargs(cast, objects) if access.kwargs else {}
     url = reverse(name, kwargs=kwargs)
+    if access.query:
+        url += "?" + urlencode(access.query(cast, objects))
     method = method or access.method
     data = access.data(cast, objects) if access.data else {}
     if method == "GET":
