@@ -147,6 +147,14 @@ def record_update(*, actor, record: Record, data: RecordData) -> Record:
     record.save()
     _transition(record, actor=actor, to=Status.PENDING, action="edit", from_status=previous)
     summary.refresh({old_pair, (record.employee_id, record.year)})
+    audit_log(
+        actor=actor,
+        action="record.edit",
+        obj=record,
+        unit=record.unit,
+        summary=record.name,
+        data={"from": previous, "to": Status.PENDING, "version": record.version},
+    )
     return record
 
 
@@ -163,6 +171,7 @@ def _soft_delete(record: Record, *, actor) -> None:
     record.save(update_fields=["deleted_at", "updated_at"])
     _transition(record, actor=actor, to="deleted", action="delete")
     summary.refresh_records([record])
+    audit_log(actor=actor, action="record.delete", obj=record, unit=record.unit, summary=record.name)
 
 
 @transaction.atomic
@@ -348,6 +357,55 @@ def record_set_status(*, actor, record: Record, to: str, action: str, reason: st
         data={"from": previous, "to": to, "reason": reason, "version": record.version},
     )
     return record
+
+
+@transaction.atomic
+def records_set_status_bulk(*, actor, records: list[Record], to: str, action: str, reason: str = "") -> None:
+    """Move many (already locked) records to a new state: one UPDATE, their transitions and audit entries in
+    bulk, one summary refresh. The review app's bulk decisions call this; one record at a time is
+    `record_set_status`."""
+    if not records:
+        return
+    from hourbook.audit.models import AuditEntry
+
+    now = timezone.now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    previous = {r.pk: r.status for r in records}
+    Record.objects.filter(pk__in=list(previous)).update(status=to, status_changed_at=now, updated_at=now)
+    RecordTransition.objects.bulk_create(
+        [
+            RecordTransition(
+                record=r,
+                from_status=previous[r.pk],
+                to_status=to,
+                action=action,
+                actor=user,
+                reason=reason,
+                record_version=r.version,
+            )
+            for r in records
+        ],
+        batch_size=1000,
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=user,
+                action=f"record.{action}",
+                object_type="ledger.record",
+                object_id=str(r.pk),
+                unit_id=r.unit_id,
+                summary=r.name[:255],
+                data={"from": previous[r.pk], "to": to, "reason": reason, "version": r.version},
+            )
+            for r in records
+        ],
+        batch_size=1000,
+    )
+    for record in records:
+        record.status = to
+        record.status_changed_at = now
+    summary.refresh_records(records)
 
 
 @transaction.atomic

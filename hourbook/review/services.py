@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from hourbook.common.hours import format_hours
 from hourbook.ledger.choices import Source, Status
 from hourbook.ledger.models import Record
-from hourbook.ledger.services import record_set_status
+from hourbook.ledger.services import record_set_status, records_set_status_bulk
 from hourbook.notifications.services import Message, notifications_send_bulk
 
 from .flags import preflight_flags
@@ -180,9 +180,9 @@ def records_approve_bulk(*, actor, versions: dict[int, int], only_unflagged: boo
         flags = preflight_flags(current)
         result.flagged = [r.pk for r in current if flags[r.pk]]
         current = [r for r in current if not flags[r.pk]]
-    for record in sorted(current, key=_summary_order):
-        record_set_status(actor=actor, record=record, to=Status.APPROVED, action=APPROVE)
-        result.decided.append(record.pk)
+    current = sorted(current, key=_summary_order)
+    records_set_status_bulk(actor=actor, records=current, to=Status.APPROVED, action=APPROVE)
+    result.decided.extend(r.pk for r in current)
     _notify(current, APPROVE)
     return result
 
@@ -199,9 +199,9 @@ def records_reject_bulk(*, actor, versions: dict[int, int], reason: str) -> Bulk
             current.append(record)
         else:
             result.changed.append(record.pk)
-    for record in sorted(current, key=_summary_order):
-        record_set_status(actor=actor, record=record, to=Status.REJECTED, action=REJECT, reason=reason)
-        result.decided.append(record.pk)
+    current = sorted(current, key=_summary_order)
+    records_set_status_bulk(actor=actor, records=current, to=Status.REJECTED, action=REJECT, reason=reason)
+    result.decided.extend(r.pk for r in current)
     _notify(current, REJECT, reason)
     return result
 

@@ -304,3 +304,14 @@ def test_ten_identical_submits_at_once_make_one_record(cast):
         t.join()
     assert errors == []
     assert Record.objects.live().filter(employee=cast.employee.employee).count() == 1
+
+
+@pytest.mark.django_db
+def test_edit_and_delete_are_audited(cast):
+    from hourbook.audit.models import AuditEntry
+
+    record, _ = services.record_submit(actor=cast.employee, employee=cast.employee.employee, data=data())
+    services.record_update(actor=cast.employee, record=record, data=data(name="改名"))
+    services.record_delete(actor=cast.employee, record=record)
+    actions = list(AuditEntry.objects.filter(object_id=str(record.pk)).values_list("action", "actor__username"))
+    assert ("record.edit", "employee") in actions and ("record.delete", "employee") in actions
