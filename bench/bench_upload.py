@@ -116,48 +116,36 @@ def floor(data: bytes, employee) -> int:
     from django.utils import timezone
     from openpyxl import load_workbook
 
-    from hourbook.ledger.bulk import bulk_insert
-    from hourbook.ledger.generate import RECORD_COLUMNS
-    from hourbook.ledger.models import Record
+    from hourbook.ledger.bulk import records_insert
     from hourbook.ledger.uploads.columns import COLUMNS
 
     keys = [column.key for column in COLUMNS["external_training"]]
-    now = timezone.now()
     rows = []
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     for values in wb.worksheets[0].iter_rows(min_row=2, values_only=True):
         v = dict(zip(keys, values, strict=False))
         start, end = v["start_date"].date(), v["end_date"].date()
         rows.append(
-            (
-                employee.pk,
-                employee.unit_id,
-                end.year,
-                "external_training",
-                "conference",
-                "employee",
-                "",
-                "",
-                v["name"],
-                v["content"] or "",
-                v["place"] or "",
-                v["organiser"] or "",
-                start,
-                end,
-                int(v["hours"] * 3600),
-                "none",
-                False,
-                "",
-                "pending",
-                now,
-                1,
-                now,
-                now,
-            )
+            {
+                "employee_id": employee.pk,
+                "unit_id": employee.unit_id,
+                "year": end.year,
+                "category": "external_training",
+                "form": "conference",
+                "source": "employee",
+                "name": v["name"],
+                "content": v["content"] or "",
+                "place": v["place"] or "",
+                "organiser": v["organiser"] or "",
+                "start_date": start,
+                "end_date": end,
+                "seconds": int(v["hours"] * 3600),
+                "status": "pending",
+            }
         )
     wb.close()
     with transaction.atomic():
-        n = bulk_insert(Record._meta.db_table, RECORD_COLUMNS, rows)
+        n = records_insert(rows, now=timezone.now())
     return n
 
 

@@ -42,3 +42,60 @@ def bulk_insert(table: str, columns: list[str], rows: Iterable[tuple], chunk: in
             cursor.executemany(sql, batch)
             n += len(batch)
     return n
+
+
+RECORD_COLUMNS = [
+    "employee_id",
+    "unit_id",
+    "year",
+    "category",
+    "form",
+    "source",
+    "source_key",
+    "programme_type",
+    "name",
+    "content",
+    "place",
+    "organiser",
+    "start_date",
+    "end_date",
+    "seconds",
+    "assessment",
+    "off_job",
+    "zero_reason",
+    "status",
+    "status_changed_at",
+    "version",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+]
+RECORD_DEFAULTS = {
+    "source_key": "",
+    "programme_type": "",
+    "content": "",
+    "place": "",
+    "organiser": "",
+    "assessment": "none",
+    "off_job": False,
+    "zero_reason": "",
+    "version": 1,
+    "created_by_id": None,
+}
+
+
+def records_insert(rows: Iterable[dict], *, now: dt.datetime) -> int:
+    """Insert records given as dicts of column values (defaults above; timestamps `now`); returns how many.
+
+    The caller supplies what the model's `derive()` would set (year, zero_reason) and refreshes the summary.
+    """
+    from .models import Record
+
+    stamps = {"status_changed_at": now, "created_at": now, "updated_at": now}
+
+    def tuples():
+        for row in rows:
+            values = {**RECORD_DEFAULTS, **stamps, **row}
+            yield tuple(values[column] for column in RECORD_COLUMNS)
+
+    return bulk_insert(Record._meta.db_table, RECORD_COLUMNS, tuples())

@@ -18,7 +18,7 @@ from hourbook.org import years
 from hourbook.org.choices import PositionLevel, UnitKind
 from hourbook.org.models import Employee, EmployeeYear, PositionHistory, Unit, UnitMembership
 
-from .bulk import bulk_insert
+from .bulk import records_insert
 from .choices import DEFAULT_FORM, Category, Source, Status
 from .models import Record, RecordTransition, YearSummary
 
@@ -34,31 +34,6 @@ CATEGORY_WEIGHTS = [
     (Category.STUDY_ABROAD, 1),
     (Category.PLATFORM_ONLINE, 22),
     (Category.EXTERNAL_ONLINE, 11),
-]
-RECORD_COLUMNS = [
-    "employee_id",
-    "unit_id",
-    "year",
-    "category",
-    "form",
-    "source",
-    "source_key",
-    "programme_type",
-    "name",
-    "content",
-    "place",
-    "organiser",
-    "start_date",
-    "end_date",
-    "seconds",
-    "assessment",
-    "off_job",
-    "zero_reason",
-    "status",
-    "status_changed_at",
-    "version",
-    "created_at",
-    "updated_at",
 ]
 
 
@@ -211,33 +186,24 @@ def generate(
                     zero = (
                         "failed_assessment" if category == Category.IN_HOUSE and rng.random() < 0.01 else ""
                     )
-                    yield (
-                        p.pk,
-                        p.unit_id,
-                        year,
-                        category,
-                        DEFAULT_FORM[category],
-                        source,
-                        key,
-                        "",
-                        f"学习记录{i}",
-                        "",
-                        "",
-                        "",
-                        start,
-                        end,
-                        seconds,
-                        "failed" if zero else "none",
-                        False,
-                        zero,
-                        status,
-                        now,
-                        1,
-                        now,
-                        now,
-                    )
+                    yield {
+                        "employee_id": p.pk,
+                        "unit_id": p.unit_id,
+                        "year": year,
+                        "category": category,
+                        "form": DEFAULT_FORM[category],
+                        "source": source,
+                        "source_key": key,
+                        "name": f"学习记录{i}",
+                        "start_date": start,
+                        "end_date": end,
+                        "seconds": seconds,
+                        "assessment": "failed" if zero else "none",
+                        "zero_reason": zero,
+                        "status": status,
+                    }
 
-        n_records = bulk_insert(Record._meta.db_table, RECORD_COLUMNS, rows())
+        n_records = records_insert(rows(), now=now)
         timings["records"] = time.perf_counter() - t
         progress(f"{n_records} records")
 

@@ -16,7 +16,7 @@ from hourbook.audit.services import audit_log
 from hourbook.org.models import Employee
 
 from . import summary
-from .bulk import bulk_insert
+from .bulk import bulk_insert, records_insert
 from .choices import EMPLOYEE_CATEGORIES, Assessment, Source, Status, ZeroReason
 from .models import Record, RecordTransition
 from .validation import MSG_DUPLICATE, check_record
@@ -239,39 +239,23 @@ def records_bulk_create(*, actor, employee: Employee, items: list[RecordData]) -
             units[year] = employee.unit_for_year(year).pk
         zero_reason = ZeroReason.FAILED_ASSESSMENT if item.assessment == Assessment.FAILED else ""
         rows.append(
-            (
-                employee.pk,
-                units[year],
-                year,
-                item.category,
-                item.form,
-                Source.EMPLOYEE,
-                "",
-                "",
-                item.name,
-                item.content,
-                item.place,
-                item.organiser,
-                item.start_date,
-                item.end_date,
-                item.seconds,
-                item.assessment,
-                item.off_job,
-                zero_reason,
-                Status.PENDING,
-                now,
-                1,
-                user_id,
-                now,
-                now,
-            )
+            {
+                **item.__dict__,
+                "employee_id": employee.pk,
+                "unit_id": units[year],
+                "year": year,
+                "source": Source.EMPLOYEE,
+                "zero_reason": zero_reason,
+                "status": Status.PENDING,
+                "created_by_id": user_id,
+            }
         )
     if not rows:
         return []
     before = (
         Record.objects.filter(employee=employee).order_by("-pk").values_list("pk", flat=True).first() or 0
     )
-    bulk_insert(Record._meta.db_table, _BULK_COLUMNS, rows)
+    records_insert(rows, now=now)
     created = [
         r
         for r in Record.objects.filter(employee=employee, pk__gt=before, deleted_at__isnull=True)
@@ -309,34 +293,6 @@ def records_bulk_create(*, actor, employee: Employee, items: list[RecordData]) -
     )
     summary.refresh_records(created)
     return created
-
-
-_BULK_COLUMNS = [
-    "employee_id",
-    "unit_id",
-    "year",
-    "category",
-    "form",
-    "source",
-    "source_key",
-    "programme_type",
-    "name",
-    "content",
-    "place",
-    "organiser",
-    "start_date",
-    "end_date",
-    "seconds",
-    "assessment",
-    "off_job",
-    "zero_reason",
-    "status",
-    "status_changed_at",
-    "version",
-    "created_by_id",
-    "created_at",
-    "updated_at",
-]
 
 
 @transaction.atomic

@@ -313,5 +313,7 @@ def test_edit_and_delete_are_audited(cast):
     record, _ = services.record_submit(actor=cast.employee, employee=cast.employee.employee, data=data())
     services.record_update(actor=cast.employee, record=record, data=data(name="改名"))
     services.record_delete(actor=cast.employee, record=record)
-    actions = list(AuditEntry.objects.filter(object_id=str(record.pk)).values_list("action", "actor__username"))
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(record.pk)).values_list("action", "actor__username")
+    )
     assert ("record.edit", "employee") in actions and ("record.delete", "employee") in actions

@@ -20,9 +20,7 @@ from openpyxl import load_workbook
 from hourbook.jobs.models import Job, JobStatus
 from hourbook.jobs.services import jobs_sweep
 from hourbook.ledger import summary
-from hourbook.ledger.bulk import bulk_insert
-from hourbook.ledger.generate import RECORD_COLUMNS
-from hourbook.ledger.models import Record
+from hourbook.ledger.bulk import records_insert
 from hourbook.notifications.models import Notification
 from hourbook.testing.factories import RecordFactory
 
@@ -31,37 +29,24 @@ YEAR = dt.date.today().year
 
 
 def _many(employee, n: int) -> None:
-    now = dt.datetime.now(dt.UTC)
     day = dt.date(YEAR, 1, 5)
     rows = (
-        (
-            employee.pk,
-            employee.unit_id,
-            YEAR,
-            "external_training",
-            "conference",
-            "employee",
-            "",
-            "",
-            f"报告{i}",
-            "",
-            "",
-            "",
-            day,
-            day,
-            3600,
-            "none",
-            False,
-            "",
-            "approved",
-            now,
-            1,
-            now,
-            now,
-        )
+        {
+            "employee_id": employee.pk,
+            "unit_id": employee.unit_id,
+            "year": YEAR,
+            "category": "external_training",
+            "form": "conference",
+            "source": "employee",
+            "name": f"报告{i}",
+            "start_date": day,
+            "end_date": day,
+            "seconds": 3600,
+            "status": "approved",
+        }
         for i in range(n)
     )
-    bulk_insert(Record._meta.db_table, RECORD_COLUMNS, rows)
+    records_insert(rows, now=dt.datetime.now(dt.UTC))
     summary.rebuild()
 
 
