@@ -1,12 +1,14 @@
-"""Home page and record list under load: gunicorn with several workers against PostgreSQL, driven by
-locust's FastHttpUser at fixed offered rates; prints p50/p95/errors per rate and the load generator's CPU.
+"""Home page and record list under load: gunicorn with several workers against PostgreSQL, driven by wrk
+(Debian's package) at paced offered rates; prints p50/p95/errors per rate and the load generator's own CPU.
 
-Needs a generated academy (`manage.py generate_academy`) in the database of DATABASE_URL and the bench
-extra (`pip install -e '.[bench]'`). Run:  DATABASE_URL=postgres://…/hourbook_bench .venv/bin/python bench/bench_load.py
+Each wrk connection is one logged-in employee of the generated academy pacing its requests (bench/load.lua),
+so the run offers about the given rate; the achieved rate is printed beside it.
+Needs a generated academy (`manage.py generate_academy`) in the database of DATABASE_URL and `wrk`
+(`apt-get install wrk`). Run:  DATABASE_URL=postgres://…/hourbook_bench .venv/bin/python bench/bench_load.py
+(`--workers 1,2` compares the throughput of one app process with two.)
 """
 
 import argparse
-import csv
 import os
 import resource
 import secrets
@@ -65,60 +67,73 @@ def wait_up(url: str, seconds: float = 30) -> None:
     sys.exit(f"server at {url} did not answer")
 
 
-def run_rate(rate: int, users: int, duration: int, host: str, cookies: Path, out: Path) -> dict:
-    users = min(users, rate)
-    env = {**os.environ, "BENCH_COOKIES": str(cookies), "BENCH_PACE": str(rate / users)}
-    prefix = out / f"rate_{rate}"
+def run_rate(rate: int, users: int, duration: int, host: str, cookies: Path) -> dict:
+    """One paced wrk run; latency percentiles are wrk's (per request, not counting the pacing delay)."""
+    connections = min(users, max(8, rate // 4))
+    # Each connection: ~connections/rate seconds per cycle, less the time a request takes (~15 ms).
+    interval_ms = max(0, int(connections * 1000 / rate) - 15)
+    env = {**os.environ, "BENCH_COOKIES": str(cookies), "BENCH_INTERVAL_MS": str(interval_ms)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(
+    out = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "locust",
-            "-f",
-            str(ROOT / "bench" / "locustfile.py"),
-            "--headless",
-            "-u",
-            str(users),
-            "-r",
-            str(users),
-            "--run-time",
+            "wrk",
+            "-t",
+            "1",
+            "-c",
+            str(connections),
+            "-d",
             f"{duration}s",
-            "--host",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "load.lua"),
             host,
-            "--csv",
-            str(prefix),
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
         ],
         env=env,
-        check=False,
+        check=True,
         capture_output=True,
-    )
+        text=True,
+    ).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    with open(f"{prefix}_stats.csv", encoding="utf-8") as fh:
-        rows = {row["Name"]: row for row in csv.DictReader(fh)}
-    agg = rows["Aggregated"]
+    line = next(line for line in out.splitlines() if line.startswith("RESULT"))
+    requests, errors, micros, p50, p95, p99 = line.split()[1:]
+    seconds = int(micros) / 1e6
     return {
         "rate": rate,
-        "achieved": float(agg["Requests/s"]),
-        "requests": int(agg["Request Count"]),
-        "failures": int(agg["Failure Count"]),
-        "p50": float(agg["50%"]),
-        "p95": float(agg["95%"]),
-        "home_p95": float(rows["home"]["95%"]) if "home" in rows else None,
-        "list_p95": float(rows["record list"]["95%"]) if "record list" in rows else None,
-        "loadgen_cpu_pct": 100 * cpu / duration,
+        "achieved": int(requests) / seconds,
+        "requests": int(requests),
+        "failures": int(errors),
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+        "loadgen_cpu_pct": 100 * cpu / seconds,
     }
+
+
+def serve(workers: int, port: int, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "hourbook.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", default="4", help="gunicorn worker counts to try, e.g. 1,2")
     parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--rates", default="50,100,150,200,250")
+    parser.add_argument("--rates", default="50,100,150,200,250,300")
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--port", type=int, default=8011)
     args = parser.parse_args()
@@ -139,38 +154,25 @@ def main() -> None:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "hourbook.wsgi",
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
     host = f"http://127.0.0.1:{args.port}"
-    try:
-        wait_up(host + "/accounts/login/")
-        print(f"gunicorn {args.workers} workers, {args.users} users, {args.duration}s per rate; PostgreSQL")
-        print(
-            f"{'offered':>8} {'achieved':>9} {'requests':>9} {'errors':>7} {'p50 ms':>7} {'p95 ms':>7} "
-            f"{'home p95':>9} {'list p95':>9} {'loadgen CPU':>12}"
-        )
-        for rate in [int(r) for r in args.rates.split(",")]:
-            r = run_rate(rate, args.users, args.duration, host, cookies, out)
-            print(
-                f"{r['rate']:>8} {r['achieved']:>9.1f} {r['requests']:>9} {r['failures']:>7} {r['p50']:>7.0f} "
-                f"{r['p95']:>7.0f} {r['home_p95']:>9.0f} {r['list_p95']:>9.0f} {r['loadgen_cpu_pct']:>11.0f}%"
-            )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+    print(f"{args.users} users (sessions), {args.duration}s per rate; PostgreSQL; load generator: wrk")
+    print(
+        f"{'workers':>7} {'offered':>8} {'achieved':>9} {'requests':>9} {'errors':>7} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'p99 ms':>7} {'loadgen CPU':>12}"
+    )
+    for workers in [int(w) for w in args.workers.split(",")]:
+        server = serve(workers, args.port, env)
+        try:
+            wait_up(host + "/accounts/login/")
+            for rate in [int(r) for r in args.rates.split(",")]:
+                r = run_rate(rate, args.users, args.duration, host, cookies)
+                print(
+                    f"{workers:>7} {r['rate']:>8} {r['achieved']:>9.1f} {r['requests']:>9} {r['failures']:>7} "
+                    f"{r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} {r['loadgen_cpu_pct']:>11.0f}%"
+                )
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
 
 
 if __name__ == "__main__":
