@@ -48,7 +48,7 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = _("角色")
         verbose_name_plural = _("角色")
-        ordering = ["user", "role", "unit"]
+        ordering = ["user_id", "role", "unit_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "unit"],

@@ -214,7 +214,7 @@ class RecordTransition(models.Model):
     class Meta:
         verbose_name = _("状态变更")
         verbose_name_plural = _("状态变更")
-        ordering = ["record", "created_at", "pk"]
+        ordering = ["record_id", "created_at", "pk"]
         indexes = [
             # A record's history, in order.
             models.Index(fields=["record", "created_at"], name="transition_record_idx"),
@@ -258,7 +258,7 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = _("证明材料")
         verbose_name_plural = _("证明材料")
-        ordering = ["record", "pk"]
+        ordering = ["record_id", "pk"]
 
     def __str__(self) -> str:
         return self.original_name
@@ -314,7 +314,7 @@ class YearSummary(models.Model):
     class Meta:
         verbose_name = _("学时汇总")
         verbose_name_plural = _("学时汇总")
-        ordering = ["employee", "year", "category"]
+        ordering = ["employee_id", "year", "category"]
         constraints = [
             models.UniqueConstraint(
                 fields=["employee", "year", "category"],

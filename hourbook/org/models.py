@@ -173,7 +173,7 @@ class UnitMembership(models.Model):
     class Meta:
         verbose_name = _("单位归属")
         verbose_name_plural = _("单位归属历史")
-        ordering = ["employee", "start", "pk"]
+        ordering = ["employee_id", "start", "pk"]
         indexes = [
             # Unit for a year: latest membership of an employee starting on or before a day.
             models.Index(fields=["employee", "start"], name="membership_emp_start_idx"),
@@ -193,7 +193,7 @@ class PositionHistory(models.Model):
     class Meta:
         verbose_name = _("职级")
         verbose_name_plural = _("职级历史")
-        ordering = ["employee", "since", "pk"]
+        ordering = ["employee_id", "since", "pk"]
         indexes = [
             # Level for a year: latest level of an employee starting on or before a day.
             models.Index(fields=["employee", "since"], name="position_emp_since_idx"),
@@ -227,7 +227,7 @@ class EmployeeYear(models.Model):
     class Meta:
         verbose_name = _("年度归属")
         verbose_name_plural = _("年度归属")
-        ordering = ["year", "employee"]
+        ordering = ["year", "employee_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["employee", "year"],

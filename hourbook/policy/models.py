@@ -84,7 +84,7 @@ class UnitRule(models.Model):
     class Meta:
         verbose_name = _("单位补充规定")
         verbose_name_plural = _("单位补充规定")
-        ordering = ["year", "unit"]
+        ordering = ["year", "unit_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "year"],

@@ -129,7 +129,7 @@ class Session(models.Model):
     class Meta:
         verbose_name = _("培训日程")
         verbose_name_plural = _("培训日程")
-        ordering = ["programme", "date", "pk"]
+        ordering = ["programme_id", "date", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(length__in=SessionLength.values),
@@ -174,7 +174,7 @@ class Trainee(models.Model):
     class Meta:
         verbose_name = _("学员")
         verbose_name_plural = _("学员")
-        ordering = ["programme", "pk"]
+        ordering = ["programme_id", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "employee"],
@@ -210,7 +210,7 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("考勤")
         verbose_name_plural = _("考勤")
-        ordering = ["trainee", "session"]
+        ordering = ["trainee_id", "session_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["trainee", "session"],
