@@ -184,3 +184,28 @@ def test_concurrent_approvals_and_edits_keep_the_summary_and_never_deadlock(cast
         t.join()
     assert errors == []
     assert summary.check()["wrong"] == 0
+
+
+@pytest.mark.django_db
+def test_uploads_purge_deletes_only_old_batches(cast):
+    from django.utils import timezone
+
+    from hourbook.ledger.models import UploadBatch
+
+    def batch(status, days):
+        b = UploadBatch.objects.create(
+            owner=cast.employee,
+            employee=cast.employee.employee,
+            category="self_study",
+            filename="x.xlsx",
+            status=status,
+        )
+        UploadBatch.objects.filter(pk=b.pk).update(created_at=timezone.now() - dt.timedelta(days=days))
+        return b.pk
+
+    keep = [batch("ready", 1), batch("committed", 20)]
+    batch("ready", 8)
+    batch("invalid", 9)
+    batch("committed", 31)
+    call_command("uploads_purge", verbosity=0)
+    assert sorted(UploadBatch.objects.values_list("pk", flat=True)) == sorted(keep)
