@@ -1,10 +1,11 @@
-"""Home page and record list under load: gunicorn with several workers against PostgreSQL, driven by wrk
-(Debian's package) at paced offered rates; prints p50/p95/errors per rate and the load generator's own CPU.
+"""Home page and record list under load, in the production topology: nginx in front of gunicorn's sync workers
+against PostgreSQL, driven by wrk (Debian's package) at paced offered rates; prints p50/p95/errors per rate and
+the load generator's own CPU.
 
 Each wrk connection is one logged-in employee of the generated academy pacing its requests (bench/load.lua),
 so the run offers about the given rate; the achieved rate is printed beside it.
-Needs a generated academy (`manage.py generate_academy`) in the database of DATABASE_URL and `wrk`
-(`apt-get install wrk`). Run:  DATABASE_URL=postgres://…/hourbook_bench .venv/bin/python bench/bench_load.py
+Needs a generated academy (`manage.py generate_academy`) in the database of DATABASE_URL, `wrk` and `nginx`
+(`apt-get install wrk nginx`). Run:  DATABASE_URL=postgres://…/hourbook_bench .venv/bin/python bench/bench_load.py
 (`--workers 1,2` compares the throughput of one app process with two.)
 """
 
@@ -111,15 +112,38 @@ def run_rate(rate: int, users: int, duration: int, host: str, cookies: Path) -> 
     }
 
 
-def serve(workers: int, port: int, env: dict) -> subprocess.Popen:
-    return subprocess.Popen(
+NGINX_CONF = """
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {dir}/body; proxy_temp_path {dir}/proxy; fastcgi_temp_path {dir}/fcgi;
+  uwsgi_temp_path {dir}/uwsgi; scgi_temp_path {dir}/scgi;
+  upstream app {{ server 127.0.0.1:{app_port}; }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{ proxy_pass http://app; proxy_set_header Host $host; proxy_set_header X-Forwarded-Proto http; }}
+  }}
+}}
+"""
+
+
+def serve(workers: int, port: int, env: dict, tmp: Path) -> tuple[subprocess.Popen, Path]:
+    """gunicorn's sync workers on port+1 behind an nginx on port, as deploy/ sets them up (without TLS):
+    nginx keeps the clients' connections alive and hands each request to whichever worker is free."""
+    conf = tmp / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(dir=tmp, port=port, app_port=port + 1), encoding="utf-8")
+    subprocess.run(["nginx", "-c", str(conf)], check=True)
+    server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "hourbook.wsgi",
             "-w",
             str(workers),
             "-b",
-            f"127.0.0.1:{port}",
+            f"127.0.0.1:{port + 1}",
             "--log-level",
             "warning",
         ],
@@ -127,6 +151,7 @@ def serve(workers: int, port: int, env: dict) -> subprocess.Popen:
         env=env,
         start_new_session=True,
     )
+    return server, conf
 
 
 def main() -> None:
@@ -161,7 +186,7 @@ def main() -> None:
         f"{'p99 ms':>7} {'loadgen CPU':>12}"
     )
     for workers in [int(w) for w in args.workers.split(",")]:
-        server = serve(workers, args.port, env)
+        server, conf = serve(workers, args.port, env, out)
         try:
             wait_up(host + "/accounts/login/")
             for rate in [int(r) for r in args.rates.split(",")]:
@@ -173,6 +198,7 @@ def main() -> None:
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
+            subprocess.run(["nginx", "-c", str(conf), "-s", "stop"], check=False, capture_output=True)
 
 
 if __name__ == "__main__":
