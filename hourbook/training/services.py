@@ -445,6 +445,8 @@ def programme_register_hours(*, actor, programme: Programme) -> dict[str, int]:
     counts = source_records_sync(
         actor=actor, source=Source.PROGRAMME, key_prefix=programme.key_prefix, items=items
     )
+    if programme.state != ProgrammeState.REGISTERED:
+        _notify_trainees(programme, outcomes, seconds)
     now = timezone.now()
     programme.state = ProgrammeState.REGISTERED
     programme.registered_at = now
@@ -461,3 +463,32 @@ def programme_register_hours(*, actor, programme: Programme) -> dict[str, int]:
         data=counts,
     )
     return counts
+
+
+def _notify_trainees(programme: Programme, outcomes, seconds: int) -> None:
+    """Tell each trainee with an account, once, what the first registration gave them (通知消息)."""
+    from django.urls import reverse
+
+    from hourbook.accounts.models import User
+    from hourbook.common.hours import format_hours
+    from hourbook.notifications.services import Message, notifications_send_bulk
+
+    accounts = {
+        u.employee_id: u for u in User.objects.filter(employee_id__in=[o.employee_id for o in outcomes])
+    }
+    reasons = dict(ZeroReason.choices)
+    messages = []
+    for o in outcomes:
+        if o.eligible:
+            body = _("登记 %(h)s 学时，已计入培训学时。") % {"h": format_hours(seconds)}
+        else:
+            body = _("本次不予登记学时：%(reason)s") % {"reason": reasons.get(o.zero_reason, o.zero_reason)}
+        messages.append(
+            Message(
+                recipient=accounts.get(o.employee_id),
+                title=_("培训班“%(name)s”已登记学时") % {"name": programme.name},
+                body=body,
+                link=reverse("training:my_programmes"),
+            )
+        )
+    notifications_send_bulk(messages=messages)
