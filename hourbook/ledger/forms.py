@@ -15,11 +15,16 @@ from hourbook.common.hours import HOURS_PER_DAY, format_hours, hours_to_seconds
 from . import rules
 from .choices import CATEGORY_BUCKET, DEFAULT_FORM, Assessment, Bucket, Form
 from .services import RecordData
-from .validation import check_days_step, check_hours_decimal, check_record
+from .validation import (
+    EVIDENCE_MAX_PER_RECORD,
+    MSG_EVIDENCE_COUNT,
+    check_days_step,
+    check_hours_decimal,
+    check_record,
+)
 
 # Evidence files (证明材料): the real type is read from the leading bytes, never from the name.
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_MAX_PER_RECORD = 5
 EVIDENCE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
@@ -30,7 +35,6 @@ EVIDENCE_ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
 MSG_EVIDENCE_TYPE = _("“%(name)s” 不是 JPEG、PNG 或 PDF 文件（按文件内容判断，而非文件名）")
 MSG_EVIDENCE_SIZE = _("“%(name)s” 超过 10 MB")
 MSG_EVIDENCE_EMPTY = _("“%(name)s” 是空文件")
-MSG_EVIDENCE_COUNT = _("每条记录最多 %(max)s 个证明材料，本次最多还能上传 %(room)s 个")
 MSG_HOURS_NOT_A_NUMBER = _("学时须为数字，例如 8 或 3.5")
 MSG_WHOLE_HALF_DAYS = _(
     "学时不是 4 的整数倍（培训学时按天计：1 天 8 学时，半天 4 学时，第十条）。可以保存，审核人会看到这条提示。"

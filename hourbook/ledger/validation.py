@@ -24,6 +24,8 @@ MSG_REQUIRED = _("此项为必填项")
 MSG_NAME_TOO_LONG = _("培训名称不能超过 200 个字")
 MSG_DUPLICATE = _("已有一条相同的记录（类别、名称、起止时间、学时均相同）")
 MSG_TOO_OLD = _("开始时间不能早于 2000 年")
+EVIDENCE_MAX_PER_RECORD = 5
+MSG_EVIDENCE_COUNT = _("每条记录最多 %(max)s 个证明材料，本次最多还能上传 %(room)s 个")
 
 
 def check_record(

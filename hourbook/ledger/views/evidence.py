@@ -6,14 +6,12 @@ check of `Evidence.objects.visible_to`; in production the bytes are handed to th
 (X-Accel-Redirect to settings.PRIVATE_FILES_ACCEL_PREFIX).
 """
 
-import uuid
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -22,9 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hourbook.accounts.scope import scope_of
 
-from ..forms import EVIDENCE_MAX_PER_RECORD, MSG_EVIDENCE_COUNT, EvidenceForm
+from ..forms import EvidenceForm
 from ..models import Evidence, Record
-from ..services import MSG_NOT_EDITABLE
+from ..services import MSG_NOT_EDITABLE, evidence_add, evidence_remove
 
 MSG_NOT_OWNER = gettext_lazy("只有记录本人可以修改、删除记录或管理证明材料")
 MSG_EVIDENCE_ADDED = gettext_lazy("已上传 %(n)s 个证明材料")
@@ -47,61 +45,6 @@ def visible_record(request: HttpRequest, pk: int) -> Record:
 
 def is_owner(request: HttpRequest, record: Record) -> bool:
     return record.employee_id is not None and record.employee_id == scope_of(request.user).employee_id
-
-
-# --- writes (keyword-only; they belong in ledger.services, which this work may not edit) ---------------
-
-
-def _check_owner_editable(actor, record: Record) -> None:
-    if record.employee_id != getattr(actor, "employee_id", None) or not record.editable_by_owner:
-        raise PermissionDenied(MSG_NOT_EDITABLE)
-
-
-def evidence_add(*, actor, record: Record, uploads: list[tuple]) -> list[Evidence]:
-    """Attach checked files ((upload, (content type, extension)) pairs) to the owner's editable record.
-
-    The record row is locked so two uploads at once cannot pass the limit of 5 together. A stored file
-    whose row is rolled back is removed again.
-    """
-    if not uploads:
-        return []
-    stored: list[Evidence] = []
-    try:
-        with transaction.atomic():
-            locked = Record.objects.select_for_update().get(pk=record.pk)
-            _check_owner_editable(actor, locked)
-            room = EVIDENCE_MAX_PER_RECORD - locked.evidence.count()
-            if len(uploads) > room:
-                raise ValidationError(
-                    MSG_EVIDENCE_COUNT % {"max": EVIDENCE_MAX_PER_RECORD, "room": max(room, 0)}
-                )
-            for upload, (content_type, extension) in uploads:
-                evidence = Evidence(
-                    record=locked,
-                    original_name=(upload.name or "file")[-255:],
-                    content_type=content_type,
-                    size=upload.size,
-                    uploaded_by=actor,
-                )
-                upload.seek(0)
-                evidence.file.save(f"{uuid.uuid4().hex}{extension}", upload, save=False)
-                stored.append(evidence)
-                evidence.save()
-    except Exception:
-        for evidence in stored:
-            evidence.file.storage.delete(evidence.file.name)
-        raise
-    return stored
-
-
-@transaction.atomic
-def evidence_remove(*, actor, evidence: Evidence) -> None:
-    """The owner removes a file while the record is editable; the stored bytes go once the row is gone."""
-    record = Record.objects.select_for_update().get(pk=evidence.record_id)
-    _check_owner_editable(actor, record)
-    storage, name = evidence.file.storage, evidence.file.name
-    evidence.delete()
-    transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- views -----------------------------------------------------------------------------------------------

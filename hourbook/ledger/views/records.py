@@ -21,7 +21,6 @@ from ..choices import EMPLOYEE_CATEGORIES, Bucket, Category, Status
 from ..engine import employee_year
 from ..forms import (
     EVIDENCE_ACCEPT,
-    EVIDENCE_MAX_PER_RECORD,
     MSG_WHOLE_HALF_DAYS,
     EvidenceForm,
     RecordFilterForm,
@@ -29,8 +28,9 @@ from ..forms import (
 )
 from ..models import Record, RecordTransition
 from ..rules import is_whole_half_days
+from ..validation import EVIDENCE_MAX_PER_RECORD
 from .common import own_employee, year_choices
-from .evidence import MSG_NOT_OWNER, evidence_add, is_owner, refuse, visible_record
+from .evidence import MSG_NOT_OWNER, is_owner, refuse, visible_record
 
 PAGE_SIZE = 20
 OVERLAPS_SHOWN = 20
@@ -160,7 +160,9 @@ def record_create(request: HttpRequest, category: str) -> HttpResponse:
                 _errors_to_form(form, exc)
             else:
                 if created:
-                    evidence_add(actor=request.user, record=record, uploads=form.cleaned_data["evidence"])
+                    services.evidence_add(
+                        actor=request.user, record=record, uploads=form.cleaned_data["evidence"]
+                    )
                     messages.success(request, MSG_CREATED % {"name": record.name})
                     if form.half_day_notice:
                         messages.warning(request, MSG_WHOLE_HALF_DAYS)
@@ -206,7 +208,9 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _errors_to_form(form, exc)
             else:
-                evidence_add(actor=request.user, record=record, uploads=form.cleaned_data["evidence"])
+                services.evidence_add(
+                    actor=request.user, record=record, uploads=form.cleaned_data["evidence"]
+                )
                 messages.success(request, MSG_RESUBMITTED if previous == Status.REJECTED else MSG_UPDATED)
                 if form.half_day_notice:
                     messages.warning(request, MSG_WHOLE_HALF_DAYS)

@@ -1,4 +1,4 @@
-"""Writes to the ledger: one function per intention. Views, uploads, the API and sources all call these.
+"""Writes to the ledger's records: one function per intention. Views, uploads, the API and sources all call these.
 
 Every write validates with `ledger.validation` (the same messages everywhere), runs in a transaction,
 keeps the transition history, and respects the natural key (ten identical submits make one record).
@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from hourbook.audit.services import audit_log
 from hourbook.org.models import Employee
 
-from . import summary
-from .bulk import bulk_insert, records_insert
-from .choices import EMPLOYEE_CATEGORIES, Assessment, Source, Status, ZeroReason
-from .models import Record, RecordTransition
-from .validation import MSG_DUPLICATE, check_record
+from .. import summary
+from ..bulk import bulk_insert, records_insert
+from ..choices import EMPLOYEE_CATEGORIES, Assessment, Source, Status, ZeroReason
+from ..models import Record, RecordTransition
+from ..validation import MSG_DUPLICATE, check_record
 
 MSG_NOT_EDITABLE = _("只能修改或删除待审核、未通过的个人登记记录；已通过的记录已锁定")
 MSG_BATCH_FOREIGN = _("所选记录中有不属于您或不可删除的记录，本次未删除任何记录")
@@ -118,7 +118,8 @@ def record_submit(*, actor, employee: Employee, data: RecordData) -> tuple[Recor
     return record, True
 
 
-def _owned_editable(actor, record: Record) -> None:
+def owned_editable(actor, record: Record) -> None:
+    """Refuse unless the actor owns the record and it is still editable (pending or rejected, FAQ Q5)."""
     if record.employee_id != getattr(actor, "employee_id", None) or not record.editable_by_owner:
         raise PermissionDenied(MSG_NOT_EDITABLE)
 
@@ -127,7 +128,7 @@ def _owned_editable(actor, record: Record) -> None:
 def record_update(*, actor, record: Record, data: RecordData) -> Record:
     """The owner edits a pending or rejected record; a rejected one goes back to 待审核 (FAQ Q5)."""
     record = Record.objects.select_for_update().get(pk=record.pk)
-    _owned_editable(actor, record)
+    owned_editable(actor, record)
     if data.category != record.category:
         raise ValidationError({"category": MSG_CATEGORY_NOT_EMPLOYEE})
     _validate(data)
@@ -162,7 +163,7 @@ def record_update(*, actor, record: Record, data: RecordData) -> Record:
 def record_delete(*, actor, record: Record) -> None:
     """Soft delete by the owner: the record stops counting and leaves the lists; its history stays."""
     record = Record.objects.select_for_update().get(pk=record.pk)
-    _owned_editable(actor, record)
+    owned_editable(actor, record)
     _soft_delete(record, actor=actor)
 
 
@@ -368,170 +369,3 @@ def records_set_status_bulk(*, actor, records: list[Record], to: str, action: st
 def records_move_year_to_unit(*, employee: Employee, year: int, unit) -> int:
     """A transfer moves the current year's records (and so their pending reviews) to the new unit; past years stay."""
     return Record.objects.filter(employee=employee, year=year).exclude(unit=unit).update(unit=unit)
-
-
-@dataclass(frozen=True)
-class SourceRecord:
-    """A record a source (an in-house programme, a platform course) registers for one person.
-
-    Such records count at once (自动计入, 第九条一/四) and are corrected at their source, never in review.
-    """
-
-    source_key: str
-    employee_id: int
-    category: str
-    form: str
-    name: str
-    start_date: dt.date
-    end_date: dt.date
-    seconds: int
-    content: str = ""
-    place: str = ""
-    organiser: str = ""
-    assessment: str = Assessment.NONE
-    off_job: bool = False
-    programme_type: str = ""
-    zero_reason: str = ""
-
-
-SOURCE_FIELDS = (
-    "category",
-    "form",
-    "name",
-    "start_date",
-    "end_date",
-    "seconds",
-    "content",
-    "place",
-    "organiser",
-    "assessment",
-    "off_job",
-    "programme_type",
-    "zero_reason",
-)
-
-
-@transaction.atomic
-def source_records_sync(*, actor, source: str, key_prefix: str, items: list[SourceRecord]) -> dict[str, int]:
-    """Make the live records of `source` whose key starts with `key_prefix` exactly `items`.
-
-    Idempotent: registering again updates the same records (matched by source key), creates the new ones
-    and soft-deletes those no longer listed (a trainee removed from a programme loses the record).
-    A fixed number of queries whatever the number of items. Returns counts of created/updated/deleted.
-    """
-    if source == Source.EMPLOYEE:
-        raise ValueError("employee records are not source records")
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    now = timezone.now()
-    existing = {
-        r.source_key: r
-        for r in Record.objects.select_for_update()
-        .filter(source=source, source_key__startswith=key_prefix, deleted_at__isnull=True)
-        .order_by("pk")
-    }
-    wanted = {item.source_key: item for item in items}
-    employees = {e.pk: e for e in Employee.objects.filter(pk__in={i.employee_id for i in items})}
-    units = _units_for_years(employees.values(), {i.end_date.year for i in items})
-
-    to_create, to_update, transitions = [], [], []
-    for key, item in wanted.items():
-        if not key.startswith(key_prefix):
-            raise ValueError(f"source key {key!r} outside prefix {key_prefix!r}")
-        unit_id = units[(item.employee_id, item.end_date.year)]
-        record = existing.get(key)
-        if record is None:
-            record = Record(
-                source=source,
-                source_key=key,
-                employee_id=item.employee_id,
-                unit_id=unit_id,
-                status=Status.APPROVED,
-                status_changed_at=now,
-                created_by=user,
-                **{f: getattr(item, f) for f in SOURCE_FIELDS},
-            )
-            record.year = item.end_date.year
-            if record.assessment == Assessment.FAILED:
-                record.zero_reason = "failed_assessment"
-            to_create.append(record)
-        else:
-            changed = [f for f in SOURCE_FIELDS if getattr(record, f) != getattr(item, f)]
-            if changed or record.unit_id != unit_id:
-                for f in SOURCE_FIELDS:
-                    setattr(record, f, getattr(item, f))
-                record.unit_id = unit_id
-                record.year = item.end_date.year
-                record.version += 1
-                record.updated_at = now
-                to_update.append(record)
-    gone = [r for key, r in existing.items() if key not in wanted]
-    touched = {(r.employee_id, r.year) for r in existing.values()}
-    created = Record.objects.bulk_create(to_create, batch_size=1000)
-    for record in created:
-        transitions.append(
-            RecordTransition(
-                record=record,
-                from_status="",
-                to_status=Status.APPROVED,
-                action="register",
-                actor=user,
-                record_version=1,
-            )
-        )
-    if to_update:
-        Record.objects.bulk_update(
-            to_update, [*SOURCE_FIELDS, "unit_id", "year", "version", "updated_at"], batch_size=1000
-        )
-        transitions += [
-            RecordTransition(
-                record=r,
-                from_status=r.status,
-                to_status=r.status,
-                action="update",
-                actor=user,
-                record_version=r.version,
-            )
-            for r in to_update
-        ]
-    if gone:
-        Record.objects.filter(pk__in=[r.pk for r in gone]).update(deleted_at=now, updated_at=now)
-        transitions += [
-            RecordTransition(
-                record=r,
-                from_status=r.status,
-                to_status="deleted",
-                action="delete",
-                actor=user,
-                record_version=r.version,
-            )
-            for r in gone
-        ]
-    RecordTransition.objects.bulk_create(transitions, batch_size=1000)
-    touched |= {(r.employee_id, r.year) for r in (*created, *to_update)}
-    summary.refresh(touched)
-    return {"created": len(created), "updated": len(to_update), "deleted": len(gone)}
-
-
-def _units_for_years(employees, years: set[int]) -> dict[tuple[int, int], int]:
-    """(employee_id, year) → unit id for the year, in one query over memberships."""
-    from hourbook.common.dates import year_reference_day
-    from hourbook.org.models import UnitMembership
-
-    employees = list(employees)
-    memberships: dict[int, list[tuple[dt.date, int]]] = {}
-    for employee_id, start, unit_id in (
-        UnitMembership.objects.filter(employee__in=employees)
-        .order_by("employee_id", "start", "pk")
-        .values_list("employee_id", "start", "unit_id")
-    ):
-        memberships.setdefault(employee_id, []).append((start, unit_id))
-    out = {}
-    for employee in employees:
-        for year in years:
-            day = year_reference_day(year, left_on=employee.left_on)
-            unit_id = employee.unit_id
-            for start, member_unit in memberships.get(employee.pk, []):
-                if start <= day:
-                    unit_id = member_unit
-            out[(employee.pk, year)] = unit_id
-    return out
