@@ -125,6 +125,27 @@ def open_xlsx(
         raise SpreadsheetRefused(MSG_CORRUPT) from exc
 
 
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def has_formula_cells(data: bytes) -> bool:
+    """Whether any worksheet of the (already checked) workbook holds a formula element (<f>).
+
+    Lets a reader take openpyxl's faster values-only path when there is nothing to refuse; workbooks with
+    formulas are read cell by cell so every formula is reported with its row and column.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with archive.open(info) as part:
+                    tail = b""
+                    while chunk := part.read(1 << 20):
+                        if _FORMULA_ELEMENT.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    return False
+
+
 def is_formula(cell) -> bool:
     """A formula cell (openpyxl's data type "f", or a formula object of an array or data table)."""
     if getattr(cell, "data_type", None) == "f":
