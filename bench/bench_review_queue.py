@@ -13,18 +13,16 @@ queries of one page. Nothing outside the throwaway database is touched; it is dr
 
 import argparse
 import datetime as dt
-import os
-import re
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import _common  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -40,21 +38,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def configure(tmpdir: Path) -> None:
-    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: static files not collected
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hourbook.settings")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    os.environ["MEDIA_ROOT"] = str(tmpdir / "media")
-    if os.environ.get("DATABASE_URL"):
-        os.environ.setdefault("DATABASE_TEST_NAME", "test_hourbook_bench_review")
-    else:
-        os.environ["SQLITE_PATH"] = str(tmpdir / "unused.sqlite3")
-        os.environ["DATABASE_TEST_NAME"] = str(tmpdir / "bench.sqlite3")
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False  # no query log kept per request, as in production
+    _common.configure(tmpdir, "test_hourbook_bench_review")
 
 
 def _people(unit, n: int, prefix: str) -> list:
@@ -161,23 +145,8 @@ def load(n_pending: int, n_others: int):
 
 
 def measure(client, url: str, n: int, headers: dict | None = None) -> tuple[float, float, int, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(3):  # warm caches, templates, connection
-        client.get(url, headers=headers or {})
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, headers=headers or {})
-    assert response.status_code == 200, response.status_code
-    query_count = len(queries)
-    times = []
-    for _ in range(n):
-        began = time.perf_counter()
-        client.get(url, headers=headers or {})
-        times.append((time.perf_counter() - began) * 1000)
-    p95 = statistics.quantiles(times, n=100)[94] if n >= 2 else times[0]
-    shown = re.search(r"共 (\d+) 条", response.content.decode())
-    return statistics.median(times), p95, query_count, int(shown.group(1)) if shown else -1
+    """Median and p95 ms over n GETs, the queries of one request, and the count the page shows."""
+    return _common.time_get(client, url, n, headers, count_pattern=r"共 (\d+) 条")
 
 
 def main() -> None:

@@ -21,7 +21,6 @@ Nothing outside the throwaway database is touched; it is dropped at the end.
 
 import argparse
 import datetime as dt
-import os
 import shutil
 import sys
 import tempfile
@@ -30,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import _common  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -42,24 +43,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def configure(tmpdir: Path) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hourbook.settings")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    os.environ["MEDIA_ROOT"] = str(tmpdir / "media")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["SQLITE_PATH"] = str(tmpdir / "unused.sqlite3")
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False
-    from django.db import connection
-
-    test = connection.settings_dict["TEST"]
-    if connection.vendor == "sqlite":
-        test["NAME"] = str(tmpdir / "bench.sqlite3")
-    else:
-        test["NAME"] = os.environ.get("DATABASE_TEST_NAME", "test_hourbook_bench_training")
+    _common.configure(tmpdir, "test_hourbook_bench_training")
 
 
 def build(n_trainees: int, n_sessions: int):

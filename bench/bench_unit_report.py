@@ -25,18 +25,19 @@ Nothing outside the throwaway database is touched; it is dropped at the end.
 
 import argparse
 import datetime as dt
-import os
 import random
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import _common  # noqa: E402
+
 H = 3600
 FIELDS = (
     "training_effective",
@@ -62,19 +63,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def configure(tmpdir: Path) -> None:
-    warnings.filterwarnings("ignore", message="No directory at")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hourbook.settings")
-    if os.environ.get("DATABASE_URL"):
-        os.environ.setdefault("DATABASE_TEST_NAME", "test_hourbook_bench_report")
-    else:
-        os.environ["SQLITE_PATH"] = str(tmpdir / "unused.sqlite3")
-        os.environ["DATABASE_TEST_NAME"] = str(tmpdir / "bench.sqlite3")
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False
+    _common.configure(tmpdir, "test_hourbook_bench_report")
 
 
 def load(n_employees: int, n_records: int, year: int, seed: int):

@@ -19,7 +19,6 @@ Nothing outside the throwaway database is touched; it is dropped at the end.
 import argparse
 import datetime as dt
 import io
-import os
 import shutil
 import sys
 import tempfile
@@ -28,6 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import _common  # noqa: E402
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -42,24 +44,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def configure(tmpdir: Path) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hourbook.settings")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    os.environ["MEDIA_ROOT"] = str(tmpdir / "media")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["SQLITE_PATH"] = str(tmpdir / "unused.sqlite3")
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False  # no query log kept per request, as in production
-    from django.db import connection
-
-    test = connection.settings_dict["TEST"]  # keep Django's defaults (MIGRATE, ...), change the name only
-    if connection.vendor == "sqlite":
-        test["NAME"] = str(tmpdir / "bench.sqlite3")
-    else:
-        test["NAME"] = os.environ.get("DATABASE_TEST_NAME", "test_hourbook_bench_upload")
+    _common.configure(tmpdir, "test_hourbook_bench_upload")
 
 
 def build_workbook(n_rows: int, *, bad_row: int | None = None) -> bytes:
