@@ -35,9 +35,12 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk nginx systemd shellcheck rsync >/dev/null; \
 	fi
 
+# The task worker runs beside the development server, so background jobs (the year's records export) finish.
 demo: install
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
+	$(PY) manage.py db_worker --no-reload --no-startup-delay --interval 1 -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 serve: install
