@@ -2,9 +2,13 @@
 
 import os
 import re
+import shutil
 import statistics
+import tempfile
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -27,6 +31,24 @@ def configure(tmpdir: Path, test_name: str = "test_hourbook_bench") -> None:
     from django.conf import settings
 
     settings.DEBUG = False
+
+
+@contextmanager
+def throwaway_database(test_name: str, prefix: str = "hourbook-bench-") -> Iterator[Path]:
+    """Configure Django (see `configure`), create the throwaway test database, and drop it and the temporary
+    directory afterwards, whatever happens. Yields the temporary directory."""
+    tmpdir = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        configure(tmpdir, test_name)
+        from django.db import connection
+
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        try:
+            yield tmpdir
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 def time_get(client, url: str, n: int, headers: dict | None = None, count_pattern: str = r"共 (\d+) 条"):

@@ -12,9 +12,7 @@ is touched; it is dropped at the end.
 
 import argparse
 import datetime as dt
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,10 +30,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=50, help="timed requests per scenario")
     parser.add_argument("--colleagues", type=int, default=50, help="other employees, 100 records each")
     return parser.parse_args()
-
-
-def configure(tmpdir: Path) -> None:
-    _common.configure(tmpdir, "test_hourbook_bench")
 
 
 def load(n_records: int, n_colleagues: int):
@@ -99,39 +93,31 @@ def measure(client, url: str, n: int, headers: dict | None = None) -> tuple[floa
 
 def main() -> None:
     args = parse_args()
-    tmpdir = Path(tempfile.mkdtemp(prefix="hourbook-bench-"))
-    try:
-        configure(tmpdir)
+    with _common.throwaway_database("test_hourbook_bench", prefix="hourbook-bench-"):
         from django.db import connection
         from django.test import Client
         from django.urls import reverse
 
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        try:
-            began = time.perf_counter()
-            user = load(args.records, args.colleagues)
-            print(
-                f"database: {connection.vendor}; loaded {args.records} records for one employee and "
-                f"{args.colleagues * 100} of colleagues in {time.perf_counter() - began:.1f} s"
-            )
-            client = Client()
-            client.force_login(user)
-            base = reverse("ledger:records", args=["external_training"])
-            filtered = f"{base}?q=%E6%8A%A5%E5%91%8A%E4%BC%9A&date_from=2021-01-01&date_to=2023-12-31"
-            scenarios = [
-                ("first page", base, None),
-                ("filtered page (name + date range)", filtered, None),
-                ("filtered page, htmx fragment", filtered, {"HX-Request": "true"}),
-                ("page 50", f"{base}?page=50", None),
-            ]
-            print(f"{'scenario':<36}{'rows':>7}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}")
-            for label, url, headers in scenarios:
-                p50, p95, queries, rows = measure(client, url, args.requests, headers)
-                print(f"{label:<36}{rows:>7}{p50:>9.1f}{p95:>9.1f}{queries:>9}")
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        began = time.perf_counter()
+        user = load(args.records, args.colleagues)
+        print(
+            f"database: {connection.vendor}; loaded {args.records} records for one employee and "
+            f"{args.colleagues * 100} of colleagues in {time.perf_counter() - began:.1f} s"
+        )
+        client = Client()
+        client.force_login(user)
+        base = reverse("ledger:records", args=["external_training"])
+        filtered = f"{base}?q=%E6%8A%A5%E5%91%8A%E4%BC%9A&date_from=2021-01-01&date_to=2023-12-31"
+        scenarios = [
+            ("first page", base, None),
+            ("filtered page (name + date range)", filtered, None),
+            ("filtered page, htmx fragment", filtered, {"HX-Request": "true"}),
+            ("page 50", f"{base}?page=50", None),
+        ]
+        print(f"{'scenario':<36}{'rows':>7}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}")
+        for label, url, headers in scenarios:
+            p50, p95, queries, rows = measure(client, url, args.requests, headers)
+            print(f"{label:<36}{rows:>7}{p50:>9.1f}{p95:>9.1f}{queries:>9}")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,7 @@ queries of one page. Nothing outside the throwaway database is touched; it is dr
 
 import argparse
 import datetime as dt
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,10 +33,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--others", type=int, default=30000, help="pending records in other institutes")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per scenario")
     return parser.parse_args()
-
-
-def configure(tmpdir: Path) -> None:
-    _common.configure(tmpdir, "test_hourbook_bench_review")
 
 
 def _people(unit, n: int, prefix: str) -> list:
@@ -151,46 +145,38 @@ def measure(client, url: str, n: int, headers: dict | None = None) -> tuple[floa
 
 def main() -> None:
     args = parse_args()
-    tmpdir = Path(tempfile.mkdtemp(prefix="hourbook-bench-"))
-    try:
-        configure(tmpdir)
+    with _common.throwaway_database("test_hourbook_bench_review", prefix="hourbook-bench-"):
         from django.db import connection
         from django.test import Client
         from django.urls import reverse
 
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        try:
-            began = time.perf_counter()
-            hr, academy, department = load(args.pending, args.others)
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-            print(
-                f"database: {connection.vendor}; loaded {args.pending} pending records in the unit tree and "
-                f"{args.others} elsewhere in {time.perf_counter() - began:.1f} s"
-            )
-            queue = reverse("review:queue")
-            scenarios = [
-                ("HR: first page (pending, oldest first)", hr, queue, None),
-                ("HR: page 300", hr, f"{queue}?page=300", None),
-                ("HR: 100 per page", hr, f"{queue}?per_page=100", None),
-                ("HR: sorted by hours, htmx fragment", hr, f"{queue}?sort=-hours", {"HX-Request": "true"}),
-                ("HR: one department", hr, f"{queue}?unit={department.pk}", None),
-                ("HR: category 在职自学", hr, f"{queue}?category=self_study", None),
-                ("HR: employee name", hr, f"{queue}?q=%E8%81%8C%E5%B7%A5P1", None),
-                ("HR: all statuses", hr, f"{queue}?status=all", None),
-                ("academy: first page", academy, queue, None),
-            ]
-            print(f"{'scenario':<44}{'rows':>7}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}")
-            for label, user, url, headers in scenarios:
-                client = Client()
-                client.force_login(user)
-                p50, p95, queries, rows = measure(client, url, args.requests, headers)
-                print(f"{label:<44}{rows:>7}{p50:>9.1f}{p95:>9.1f}{queries:>9}")
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        began = time.perf_counter()
+        hr, academy, department = load(args.pending, args.others)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        print(
+            f"database: {connection.vendor}; loaded {args.pending} pending records in the unit tree and "
+            f"{args.others} elsewhere in {time.perf_counter() - began:.1f} s"
+        )
+        queue = reverse("review:queue")
+        scenarios = [
+            ("HR: first page (pending, oldest first)", hr, queue, None),
+            ("HR: page 300", hr, f"{queue}?page=300", None),
+            ("HR: 100 per page", hr, f"{queue}?per_page=100", None),
+            ("HR: sorted by hours, htmx fragment", hr, f"{queue}?sort=-hours", {"HX-Request": "true"}),
+            ("HR: one department", hr, f"{queue}?unit={department.pk}", None),
+            ("HR: category 在职自学", hr, f"{queue}?category=self_study", None),
+            ("HR: employee name", hr, f"{queue}?q=%E8%81%8C%E5%B7%A5P1", None),
+            ("HR: all statuses", hr, f"{queue}?status=all", None),
+            ("academy: first page", academy, queue, None),
+        ]
+        print(f"{'scenario':<44}{'rows':>7}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}")
+        for label, user, url, headers in scenarios:
+            client = Client()
+            client.force_login(user)
+            p50, p95, queries, rows = measure(client, url, args.requests, headers)
+            print(f"{label:<44}{rows:>7}{p50:>9.1f}{p95:>9.1f}{queries:>9}")
 
 
 if __name__ == "__main__":

@@ -21,9 +21,7 @@ Nothing outside the throwaway database is touched; it is dropped at the end.
 
 import argparse
 import datetime as dt
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -40,10 +38,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--trainees", type=int, default=500, help="trainees on the programme's list")
     parser.add_argument("--sessions", type=int, default=14, help="half-day sessions of the programme")
     return parser.parse_args()
-
-
-def configure(tmpdir: Path) -> None:
-    _common.configure(tmpdir, "test_hourbook_bench_training")
 
 
 def build(n_trainees: int, n_sessions: int):
@@ -132,9 +126,7 @@ def measure(label: str, func):
 
 def main() -> None:
     args = parse_args()
-    tmpdir = Path(tempfile.mkdtemp(prefix="hourbook-bench-training-"))
-    try:
-        configure(tmpdir)
+    with _common.throwaway_database("test_hourbook_bench_training", prefix="hourbook-bench-training-"):
         from django.db import connection
         from django.test import Client
         from django.urls import reverse
@@ -145,57 +137,49 @@ def main() -> None:
         from hourbook.training.models import Attendance
         from hourbook.training.services import programme_register_hours, trainees_remove
 
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        try:
-            began = time.perf_counter()
-            manager, programme, trainees, sessions = build(args.trainees, args.sessions)
-            print(
-                f"database: {connection.vendor}; {args.trainees} trainees × {args.sessions} half days "
-                f"(built in {time.perf_counter() - began:.1f} s)"
-            )
-            scope_of(manager)  # read once per request in the app; leave it out of the counts
-            live = Record.objects.live().filter(source="programme")
-            watch_summary()
-            print(f"{'phase':<16}{'time':>13}{'queries':>10}{'of it, ledger summary':>24}")
+        began = time.perf_counter()
+        manager, programme, trainees, sessions = build(args.trainees, args.sessions)
+        print(
+            f"database: {connection.vendor}; {args.trainees} trainees × {args.sessions} half days "
+            f"(built in {time.perf_counter() - began:.1f} s)"
+        )
+        scope_of(manager)  # read once per request in the app; leave it out of the counts
+        live = Record.objects.live().filter(source="programme")
+        watch_summary()
+        print(f"{'phase':<16}{'time':>13}{'queries':>10}{'of it, ledger summary':>24}")
 
-            counts = measure("register", lambda: programme_register_hours(actor=manager, programme=programme))
-            assert counts["created"] == args.trainees, counts
-            counts = measure(
-                "register again", lambda: programme_register_hours(actor=manager, programme=programme)
-            )
-            assert counts["created"] == counts["updated"] == counts["deleted"] == 0, counts
+        counts = measure("register", lambda: programme_register_hours(actor=manager, programme=programme))
+        assert counts["created"] == args.trainees, counts
+        counts = measure(
+            "register again", lambda: programme_register_hours(actor=manager, programme=programme)
+        )
+        assert counts["created"] == counts["updated"] == counts["deleted"] == 0, counts
 
-            Attendance.objects.filter(trainee__in=trainees[1:51], session=sessions[1]).update(
-                status=AttendanceStatus.ABSENT
-            )
-            Attendance.objects.filter(trainee__in=trainees[1:51], session=sessions[2]).update(
-                status=AttendanceStatus.ABSENT
-            )
-            counts = measure(
-                "correction", lambda: programme_register_hours(actor=manager, programme=programme)
-            )
-            assert counts["updated"] == 50, counts
+        Attendance.objects.filter(trainee__in=trainees[1:51], session=sessions[1]).update(
+            status=AttendanceStatus.ABSENT
+        )
+        Attendance.objects.filter(trainee__in=trainees[1:51], session=sessions[2]).update(
+            status=AttendanceStatus.ABSENT
+        )
+        counts = measure("correction", lambda: programme_register_hours(actor=manager, programme=programme))
+        assert counts["updated"] == 50, counts
 
-            trainees_remove(actor=manager, programme=programme, trainee_ids=[t.pk for t in trainees[-50:]])
-            counts = measure("removal", lambda: programme_register_hours(actor=manager, programme=programme))
-            assert counts["deleted"] == 50, counts
-            assert live.count() == args.trainees - 50
+        trainees_remove(actor=manager, programme=programme, trainee_ids=[t.pk for t in trainees[-50:]])
+        counts = measure("removal", lambda: programme_register_hours(actor=manager, programme=programme))
+        assert counts["deleted"] == 50, counts
+        assert live.count() == args.trainees - 50
 
-            client = Client()
-            client.force_login(manager)
-            url = reverse("training:attendance", args=[programme.pk])
-            response = measure("grid POST", lambda: client.post(url, {"all_session": sessions[0].pk}))
-            assert response.status_code == 302
-            response = measure("grid GET", lambda: client.get(url))
-            assert response.status_code == 200
-            print(
-                f"records live: {live.count()}, counting zero: {live.exclude(zero_reason='').count()}; "
-                f"grid page {len(response.content) / 1024:.0f} KB"
-            )
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        client = Client()
+        client.force_login(manager)
+        url = reverse("training:attendance", args=[programme.pk])
+        response = measure("grid POST", lambda: client.post(url, {"all_session": sessions[0].pk}))
+        assert response.status_code == 302
+        response = measure("grid GET", lambda: client.get(url))
+        assert response.status_code == 200
+        print(
+            f"records live: {live.count()}, counting zero: {live.exclude(zero_reason='').count()}; "
+            f"grid page {len(response.content) / 1024:.0f} KB"
+        )
 
 
 if __name__ == "__main__":

@@ -26,10 +26,8 @@ Nothing outside the throwaway database is touched; it is dropped at the end.
 import argparse
 import datetime as dt
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -60,10 +58,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each query (the median is shown)")
     parser.add_argument("--seed", type=int, default=2019)
     return parser.parse_args()
-
-
-def configure(tmpdir: Path) -> None:
-    _common.configure(tmpdir, "test_hourbook_bench_report")
 
 
 def load(n_employees: int, n_records: int, year: int, seed: int):
@@ -373,46 +367,38 @@ def check_against_engine(year: int, rows: list[tuple], sample: int, seed: int) -
 
 def main() -> None:
     args = parse_args()
-    tmpdir = Path(tempfile.mkdtemp(prefix="hourbook-bench-report-"))
-    try:
-        configure(tmpdir)
+    with _common.throwaway_database("test_hourbook_bench_report", prefix="hourbook-bench-report-"):
         from django.db import connection
 
         from hourbook.common.dates import today
 
         year = today().year - 1  # a whole year: the reference day is 31 December
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        try:
-            began = time.perf_counter()
-            institute, made = load(args.employees, args.records, year, args.seed)
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            print(
-                f"database: {connection.vendor}; {args.employees} people and {made} records in total "
-                f"(institute: {args.records}); loaded in {time.perf_counter() - began:.1f} s; year {year}"
-            )
-            sql, params = hand_sql(year, institute.path)
-            report_rows = run_report(year, institute)
-            sql_rows = run_sql(sql, params)
-            assert len(report_rows) == len(sql_rows), (len(report_rows), len(sql_rows))
-            for mine, theirs in zip(report_rows, sql_rows, strict=True):
-                assert mine == theirs, (mine, theirs)
-            met = sum(1 for r in report_rows if r[8])
-            print(f"identical figures for all {len(report_rows)} people of the year ({met} 达标)")
-            checked = check_against_engine(year, report_rows, 200, args.seed)
-            print(f"and equal to the Python engine (raw records) for {checked} sampled people")
-            times = timed_pair(lambda: run_report(year, institute), lambda: run_sql(sql, params), args.runs)
-            print(f"{'median of ' + str(args.runs):<34}{'wall ms':>10}{'CPU ms':>10}")
-            for label, key in (("unit report (ORM, SQL twin)", "report"), ("hand-written SQL", "sql")):
-                wall, cpu = times[key]
-                print(f"{label:<34}{wall * 1000:>10.1f}{cpu * 1000:>10.1f}")
-            ratio_wall = times["report"][0] / times["sql"][0]
-            ratio_cpu = times["report"][1] / times["sql"][1]
-            print(f"ratio report / SQL: {ratio_wall:.2f} (wall), {ratio_cpu:.2f} (CPU)")
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        began = time.perf_counter()
+        institute, made = load(args.employees, args.records, year, args.seed)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(
+            f"database: {connection.vendor}; {args.employees} people and {made} records in total "
+            f"(institute: {args.records}); loaded in {time.perf_counter() - began:.1f} s; year {year}"
+        )
+        sql, params = hand_sql(year, institute.path)
+        report_rows = run_report(year, institute)
+        sql_rows = run_sql(sql, params)
+        assert len(report_rows) == len(sql_rows), (len(report_rows), len(sql_rows))
+        for mine, theirs in zip(report_rows, sql_rows, strict=True):
+            assert mine == theirs, (mine, theirs)
+        met = sum(1 for r in report_rows if r[8])
+        print(f"identical figures for all {len(report_rows)} people of the year ({met} 达标)")
+        checked = check_against_engine(year, report_rows, 200, args.seed)
+        print(f"and equal to the Python engine (raw records) for {checked} sampled people")
+        times = timed_pair(lambda: run_report(year, institute), lambda: run_sql(sql, params), args.runs)
+        print(f"{'median of ' + str(args.runs):<34}{'wall ms':>10}{'CPU ms':>10}")
+        for label, key in (("unit report (ORM, SQL twin)", "report"), ("hand-written SQL", "sql")):
+            wall, cpu = times[key]
+            print(f"{label:<34}{wall * 1000:>10.1f}{cpu * 1000:>10.1f}")
+        ratio_wall = times["report"][0] / times["sql"][0]
+        ratio_cpu = times["report"][1] / times["sql"][1]
+        print(f"ratio report / SQL: {ratio_wall:.2f} (wall), {ratio_cpu:.2f} (CPU)")
 
 
 if __name__ == "__main__":

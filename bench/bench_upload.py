@@ -19,9 +19,7 @@ Nothing outside the throwaway database is touched; it is dropped at the end.
 import argparse
 import datetime as dt
 import io
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -41,10 +39,6 @@ def parse_args() -> argparse.Namespace:
         "--rows", type=int, default=5000, help="rows in the workbook (at most 5,000 are accepted)"
     )
     return parser.parse_args()
-
-
-def configure(tmpdir: Path) -> None:
-    _common.configure(tmpdir, "test_hourbook_bench_upload")
 
 
 def build_workbook(n_rows: int, *, bad_row: int | None = None) -> bytes:
@@ -136,9 +130,7 @@ def floor(data: bytes, employee) -> int:
 
 def main() -> None:
     args = parse_args()
-    tmpdir = Path(tempfile.mkdtemp(prefix="hourbook-bench-upload-"))
-    try:
-        configure(tmpdir)
+    with _common.throwaway_database("test_hourbook_bench_upload", prefix="hourbook-bench-upload-"):
         from django.core.files.uploadedfile import SimpleUploadedFile
         from django.db import connection
         from django.test import Client
@@ -148,72 +140,66 @@ def main() -> None:
         from hourbook.org.choices import UnitKind
         from hourbook.testing.factories import EmployeeFactory, EmployeeUserFactory, UnitFactory
 
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        try:
-            root = UnitFactory(code="CAS", name="中国科学院", kind=UnitKind.ACADEMY)
-            unit = UnitFactory(code="IOP", name="物理研究所", parent=root)
-            user = EmployeeUserFactory(username="bench", employee=EmployeeFactory(name="张三", unit=unit))
-            client = Client()
-            client.force_login(user)
-            upload_url = reverse("ledger:upload", args=["external_training"])
+        root = UnitFactory(code="CAS", name="中国科学院", kind=UnitKind.ACADEMY)
+        unit = UnitFactory(code="IOP", name="物理研究所", parent=root)
+        user = EmployeeUserFactory(username="bench", employee=EmployeeFactory(name="张三", unit=unit))
+        client = Client()
+        client.force_login(user)
+        upload_url = reverse("ledger:upload", args=["external_training"])
 
+        began = time.perf_counter()
+        good = build_workbook(args.rows)
+        bad = build_workbook(args.rows, bad_row=args.rows // 2)
+        print(
+            f"database: {connection.vendor}; workbook of {args.rows} rows, {len(good) / 1024:.0f} KB "
+            f"(built in {time.perf_counter() - began:.1f} s)"
+        )
+
+        def upload(data: bytes):
             began = time.perf_counter()
-            good = build_workbook(args.rows)
-            bad = build_workbook(args.rows, bad_row=args.rows // 2)
-            print(
-                f"database: {connection.vendor}; workbook of {args.rows} rows, {len(good) / 1024:.0f} KB "
-                f"(built in {time.perf_counter() - began:.1f} s)"
-            )
+            response = client.post(upload_url, {"file": SimpleUploadedFile("records.xlsx", data, XLSX)})
+            SECONDS["upload POST"] = time.perf_counter() - began
+            assert response.status_code == 302, response.content.decode()[:500]
+            preview = client.get(response["Location"])
+            assert preview.status_code == 200
+            return UploadBatch.objects.latest("pk")
 
-            def upload(data: bytes):
-                began = time.perf_counter()
-                response = client.post(upload_url, {"file": SimpleUploadedFile("records.xlsx", data, XLSX)})
-                SECONDS["upload POST"] = time.perf_counter() - began
-                assert response.status_code == 302, response.content.decode()[:500]
-                preview = client.get(response["Location"])
-                assert preview.status_code == 200
-                return UploadBatch.objects.latest("pk")
+        def confirm(batch):
+            response = client.post(reverse("ledger:upload_confirm", args=[batch.pk]))
+            assert response.status_code == 302
+            return batch
 
-            def confirm(batch):
-                response = client.post(reverse("ledger:upload_confirm", args=[batch.pk]))
-                assert response.status_code == 302
-                return batch
-
-            print(f"{'phase':<14}{'time':>11}{'throughput':>16}")
-            batch = timed("upload", args.rows, lambda: upload(good))
-            first_post = SECONDS["upload POST"]
-            assert len(batch.rows) == args.rows, (len(batch.rows), batch.errors[:3])
-            timed("confirm", args.rows, lambda: confirm(batch))
-            saved = Record.objects.filter(employee=user.employee).count()
-            assert saved == args.rows, saved
-            again = timed("re-upload", args.rows, lambda: upload(good))
-            assert again.rows == [] and len(again.duplicates) == args.rows
-            invalid = timed("invalid", args.rows, lambda: upload(bad))
-            assert invalid.status == "invalid" and len(invalid.errors) == 1
-            response = timed(
-                "errors.xlsx",
-                args.rows,
-                lambda: client.get(reverse("ledger:upload_errors", args=[invalid.pk])),
-            )
-            assert response.status_code == 200
-            print(f"records saved: {saved}; marked workbook {len(response.content) / 1024:.0f} KB")
-            other = EmployeeFactory(name="李四", unit=unit)
-            copied = timed("floor", args.rows, lambda: floor(good, other))
-            assert copied == args.rows
-            ours = SECONDS["upload"] + SECONDS["confirm"]
-            print(
-                f"upload + preview + confirm {ours:.2f} s against the parse + COPY floor {SECONDS['floor']:.2f} s: "
-                f"ratio {ours / SECONDS['floor']:.2f}"
-            )
-            posts = first_post + SECONDS["confirm"]
-            print(
-                f"from POST to committed rows (upload POST {first_post:.2f} s + confirm POST "
-                f"{SECONDS['confirm']:.2f} s) {posts:.2f} s: ratio {posts / SECONDS['floor']:.2f}"
-            )
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        print(f"{'phase':<14}{'time':>11}{'throughput':>16}")
+        batch = timed("upload", args.rows, lambda: upload(good))
+        first_post = SECONDS["upload POST"]
+        assert len(batch.rows) == args.rows, (len(batch.rows), batch.errors[:3])
+        timed("confirm", args.rows, lambda: confirm(batch))
+        saved = Record.objects.filter(employee=user.employee).count()
+        assert saved == args.rows, saved
+        again = timed("re-upload", args.rows, lambda: upload(good))
+        assert again.rows == [] and len(again.duplicates) == args.rows
+        invalid = timed("invalid", args.rows, lambda: upload(bad))
+        assert invalid.status == "invalid" and len(invalid.errors) == 1
+        response = timed(
+            "errors.xlsx",
+            args.rows,
+            lambda: client.get(reverse("ledger:upload_errors", args=[invalid.pk])),
+        )
+        assert response.status_code == 200
+        print(f"records saved: {saved}; marked workbook {len(response.content) / 1024:.0f} KB")
+        other = EmployeeFactory(name="李四", unit=unit)
+        copied = timed("floor", args.rows, lambda: floor(good, other))
+        assert copied == args.rows
+        ours = SECONDS["upload"] + SECONDS["confirm"]
+        print(
+            f"upload + preview + confirm {ours:.2f} s against the parse + COPY floor {SECONDS['floor']:.2f} s: "
+            f"ratio {ours / SECONDS['floor']:.2f}"
+        )
+        posts = first_post + SECONDS["confirm"]
+        print(
+            f"from POST to committed rows (upload POST {first_post:.2f} s + confirm POST "
+            f"{SECONDS['confirm']:.2f} s) {posts:.2f} s: ratio {posts / SECONDS['floor']:.2f}"
+        )
 
 
 if __name__ == "__main__":
