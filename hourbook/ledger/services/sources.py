@@ -13,28 +13,19 @@ from hourbook.org.models import Employee
 from .. import summary
 from ..choices import Assessment, Source, Status
 from ..models import Record, RecordTransition
+from .records import RecordData
 
 
-@dataclass(frozen=True)
-class SourceRecord:
-    """A record a source (an in-house programme, a platform course) registers for one person.
+@dataclass(frozen=True, kw_only=True)
+class SourceRecord(RecordData):
+    """A record a source (an in-house programme, a platform course) registers for one person: the content
+    of an entered record (第六条), plus whose it is, its key within the source, and the source's own facts.
 
     Such records count at once (自动计入, 第九条一/四) and are corrected at their source, never in review.
     """
 
     source_key: str
     employee_id: int
-    category: str
-    form: str
-    name: str
-    start_date: dt.date
-    end_date: dt.date
-    seconds: int
-    content: str = ""
-    place: str = ""
-    organiser: str = ""
-    assessment: str = Assessment.NONE
-    off_job: bool = False
     programme_type: str = ""
     zero_reason: str = ""
 
