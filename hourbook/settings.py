@@ -28,7 +28,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "hourbook.accounts.admin_site.AdminConfig",  # django.contrib.admin without its own login page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "captcha",
     "hourbook.common",
     "hourbook.org",
     "hourbook.accounts",
@@ -124,13 +125,26 @@ LOGIN_REDIRECT_URL = "ledger:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login lockout (DOMAIN.md, Login): the counter lives in the database, so every app server agrees.
+# Failures count per resolved account (username or ARP number alike) and, looser, per client address
+# (a whole institute may sit behind one address). Checked in accounts.backends for every authenticate().
 LOGIN_MAX_FAILURES = 5
+LOGIN_ADDRESS_MAX_FAILURES = env_int("LOGIN_ADDRESS_MAX_FAILURES", 30)
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 LOGIN_LOCK_SECONDS = 15 * 60
 # Behind the shipped nginx site, which always overwrites X-Real-IP, the client address comes from it.
 TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
-# Only test settings may bypass the captcha.
+# The login's image captcha (django-simple-captcha; one try per image, accounts.captcha).
+# Only test settings may bypass it.
 CAPTCHA_BYPASS = TESTING and not env_bool("HOURBOOK_TEST_CAPTCHA", False)
+CAPTCHA_CHALLENGE_FUNCT = "hourbook.accounts.captcha.challenge"
+CAPTCHA_TIMEOUT = 5  # minutes
+CAPTCHA_IMAGE_SIZE = (120, 44)
+CAPTCHA_FONT_SIZE = 28
+CAPTCHA_LETTER_ROTATION = (-20, 20)
+CAPTCHA_FOREGROUND_COLOR = "#1d3a72"
+CAPTCHA_BACKGROUND_COLOR = "#f5f7fa"
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "captcha.helpers.noise_dots")
+CAPTCHA_2X_IMAGE = False
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 8 * 3600

@@ -31,5 +31,6 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(LoginFailure)
 class LoginFailureAdmin(admin.ModelAdmin):
-    list_display = ["account_key", "created_at", "ip"]
-    search_fields = ["account_key"]
+    list_display = ["account_key", "user", "created_at", "ip"]
+    search_fields = ["account_key", "user__username", "ip"]
+    list_select_related = ["user"]

@@ -1,75 +1,55 @@
-"""A real image captcha (验证码): random characters drawn with noise by Pillow.
+"""The login's image captcha (验证码), on django-simple-captcha.
 
-The answer is kept in the session (database-backed), so any app server can check it. Only test settings
-may bypass it (settings.CAPTCHA_BYPASS).
+Each login page gets a new challenge, a row of `captcha.CaptchaStore` (in the database, so any app server can
+check it); its image is drawn by simple-captcha from our challenge. One try per challenge: the first request
+that presents a key consumes it, right or wrong, with one DELETE whose row count decides, so parallel
+requests cannot share one solved captcha. Only test settings may bypass it (settings.CAPTCHA_BYPASS).
 """
 
-import io
-import random
 import secrets
 
+from captcha.models import CaptchaStore
 from django.conf import settings
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from django.db import transaction
+from django.utils import timezone
 
-SESSION_KEY = "captcha_answer"
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 LENGTH = 4
-_FONT_CANDIDATES = [
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-]
 
 
-def _font(size: int):
-    for path in _FONT_CANDIDATES:
-        try:
-            return ImageFont.truetype(path, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size=size)
+def challenge() -> tuple[str, str]:
+    """CAPTCHA_CHALLENGE_FUNCT: (text drawn, answer), from the system's random source."""
+    text = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    return text, text.lower()
 
 
-def new_challenge(session) -> str:
-    answer = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    session[SESSION_KEY] = answer
-    return answer
+def new_key() -> str:
+    """A new challenge; expired ones are swept on the way (simple-captcha's own clean-up)."""
+    CaptchaStore.remove_expired()
+    return CaptchaStore.generate_key()
 
 
-def render_png(answer: str) -> bytes:
-    rng = random.Random(secrets.randbits(64))
-    width, height = 120, 44
-    image = Image.new("RGB", (width, height), (245, 247, 250))
-    draw = ImageDraw.Draw(image)
-    for _ in range(6):
-        draw.line(
-            [
-                (rng.randint(0, width), rng.randint(0, height)),
-                (rng.randint(0, width), rng.randint(0, height)),
-            ],
-            fill=(rng.randint(120, 200), rng.randint(120, 200), rng.randint(120, 200)),
-            width=1,
-        )
-    font = _font(28)
-    for index, char in enumerate(answer):
-        glyph = Image.new("RGBA", (34, 40), (0, 0, 0, 0))
-        ImageDraw.Draw(glyph).text(
-            (4, 2), char, font=font, fill=(rng.randint(10, 90), rng.randint(30, 90), rng.randint(90, 160))
-        )
-        glyph = glyph.rotate(rng.randint(-25, 25), resample=Image.Resampling.BICUBIC, expand=False)
-        image.paste(glyph, (6 + index * 28, rng.randint(0, 6)), glyph)
-    for _ in range(120):
-        draw.point((rng.randint(0, width - 1), rng.randint(0, height - 1)), fill=(rng.randint(0, 255),) * 3)
-    image = image.filter(ImageFilter.SMOOTH)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
+@transaction.atomic
+def consume(key: str, answer: str) -> bool:
+    """Whether `answer` solves the challenge `key`; the challenge is spent either way.
 
-
-def check(session, given: str) -> bool:
-    """One try per challenge: the answer is removed whether right or wrong."""
-    expected = session.pop(SESSION_KEY, None)
-    if settings.CAPTCHA_BYPASS:
-        return True
-    if not expected or not given:
+    The right answer deletes its row in one statement, and only the request whose DELETE removed it passes;
+    a wrong answer deletes the row too, so a challenge can never be guessed twice.
+    """
+    key, answer = (key or "").strip(), (answer or "").strip().lower()
+    if not key:
         return False
-    return secrets.compare_digest(expected.upper(), given.strip().upper())
+    solved, _ = CaptchaStore.objects.filter(
+        hashkey=key, response=answer, expiration__gt=timezone.now()
+    ).delete()
+    if solved != 1:
+        CaptchaStore.objects.filter(hashkey=key).delete()
+    return solved == 1 and bool(answer)
+
+
+def passes(key: str, answer: str) -> bool:
+    """The login's captcha check: consumed for real unless test settings bypass it."""
+    if settings.CAPTCHA_BYPASS:
+        CaptchaStore.objects.filter(hashkey=(key or "").strip()).delete()
+        return True
+    return consume(key, answer)

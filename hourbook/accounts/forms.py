@@ -2,6 +2,11 @@ from django import forms
 from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from . import captcha
+from .services import MSG_PASSWORD_SAME
+
+MSG_CAPTCHA_WRONG = _("验证码错误或已失效，请输入新图片中的字符")
+
 
 class LoginForm(forms.Form):
     account = forms.CharField(
@@ -13,6 +18,7 @@ class LoginForm(forms.Form):
     password = forms.CharField(
         label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+    captcha_key = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
     captcha = forms.CharField(
         label=_("验证码"),
         max_length=8,
@@ -22,6 +28,19 @@ class LoginForm(forms.Form):
         ),
     )
 
+    def clean(self):
+        data = super().clean()
+        # One try per image, spent whether the rest of the form is right or not.
+        if not captcha.passes(data.get("captcha_key", ""), data.get("captcha", "")):
+            self.add_error("captcha", MSG_CAPTCHA_WRONG)
+        return data
+
 
 class PasswordChangeForm(BasePasswordChangeForm):
-    pass
+    """Django's form, refusing the current password as the new one (an initial password must really change)."""
+
+    def clean_new_password1(self):
+        password = self.cleaned_data.get("new_password1")
+        if password and self.user.check_password(password):
+            raise forms.ValidationError(MSG_PASSWORD_SAME, code="password_same")
+        return password

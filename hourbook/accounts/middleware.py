@@ -14,7 +14,6 @@ class PasswordChangeRequiredMiddleware:
             allowed = {
                 reverse("accounts:password_change"),
                 reverse("accounts:logout"),
-                reverse("accounts:captcha"),
             }
             if request.path not in allowed and not request.path.startswith(("/static/", "/api/")):
                 return redirect("accounts:password_change")

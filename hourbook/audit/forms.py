@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "employee.leave": _("职工离职"),
     "account.create": _("创建账号"),
     "account.reset_password": _("重置密码"),
+    "account.change_password": _("修改本人密码"),
+    "account.lock": _("账号因密码错误被锁定"),
     "policy.save": _("修改年度政策"),
     "unit_rule.save": _("修改单位规则"),
     "unit_rule.delete": _("删除单位规则"),

@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 
 from hourbook.accounts.choices import Role
 from hourbook.accounts.models import RoleAssignment, User
+from hourbook.accounts.services import account_username
 from hourbook.common.dates import today
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee, Unit
@@ -199,7 +200,7 @@ def build_people(*, rng: random.Random, units: dict[str, Unit], employees: int) 
     # Every generated employee logs in with their ARP number and the demo password.
     users = User.objects.bulk_create(
         [
-            User(username=e.arp, employee=e, password=password_hash, must_change_password=False)
+            User(username=account_username(e), employee=e, password=password_hash, must_change_password=False)
             for e, _ in generated
         ],
         batch_size=500,

@@ -114,10 +114,10 @@ def generate(
         progress(f"{Unit.objects.filter(code__startswith=PREFIX).count()} units")
 
         t = time.perf_counter()
-        start_arp = 9_000_000
+        start_arp = 9_000_000_000  # ten digits: apart from the demo's nine (hiring year and serial)
         people = [
             Employee(
-                arp=f"G{start_arp + n}",
+                arp=str(start_arp + n),
                 name=rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
                 unit=rng.choice(leaves),
                 mobile=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
@@ -127,7 +127,7 @@ def generate(
         ]
         Employee.objects.bulk_create(people, batch_size=5000)
         people = list(
-            Employee.objects.filter(arp__startswith="G").filter(unit__code__startswith=PREFIX).order_by("pk")
+            Employee.objects.filter(arp__startswith="9").filter(unit__code__startswith=PREFIX).order_by("pk")
         )
         UnitMembership.objects.bulk_create(
             [UnitMembership(employee=p, unit_id=p.unit_id, start=dt.date(2000, 1, 1)) for p in people],

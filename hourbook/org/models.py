@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from hourbook.common.dates import today, year_reference_day
 
 from .choices import PositionLevel, UnitKind
+from .validators import ARP_MAX_LENGTH, ARP_REGEX, MSG_ARP_FORMAT, validate_arp
 
 
 class UnitQuerySet(models.QuerySet):
@@ -99,7 +100,13 @@ class EmployeeQuerySet(models.QuerySet):
 class Employee(models.Model):
     """A person of the academy. `unit` is the current unit; `UnitMembership` keeps the history."""
 
-    arp = models.CharField(_("员工ARP编号"), max_length=32, unique=True)
+    arp = models.CharField(
+        _("员工ARP编号"),
+        max_length=ARP_MAX_LENGTH,
+        unique=True,
+        validators=[validate_arp],
+        help_text=_("由数字组成；开通账号后也可用它登录"),
+    )
     name = models.CharField(_("员工姓名"), max_length=64, db_index=True)
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="employees")
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
@@ -126,6 +133,12 @@ class Employee(models.Model):
                 condition=Q(is_active=True) | Q(left_on__isnull=False),
                 name="employee_left_has_date",
                 violation_error_message=_("离职人员必须填写离职日期"),
+            ),
+            # Login names are unambiguous: ARP numbers are digits, usernames never start with one.
+            models.CheckConstraint(
+                condition=Q(arp__regex=ARP_REGEX),
+                name="employee_arp_digits",
+                violation_error_message=MSG_ARP_FORMAT,
             ),
         ]
 

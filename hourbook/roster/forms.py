@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee
+from hourbook.org.validators import validate_arp
 
 from .selectors import unit_choices_label
 
@@ -77,8 +78,11 @@ class EmployeeForm(forms.Form):
     arp = forms.CharField(
         label=_("员工ARP编号"),
         max_length=32,
-        widget=forms.TextInput(attrs={**_TEXT, "autocomplete": "off", "pattern": "[A-Za-z0-9-]+"}),
-        help_text=_("字母、数字或短横线；开通账号后也可用它登录"),
+        validators=[validate_arp],
+        widget=forms.TextInput(
+            attrs={**_TEXT, "autocomplete": "off", "inputmode": "numeric", "pattern": "[0-9]+"}
+        ),
+        help_text=_("由数字组成；开通账号后也可用它登录"),
     )
     name = forms.CharField(label=_("员工姓名"), max_length=64, widget=forms.TextInput(attrs=_TEXT))
     unit = forms.ModelChoiceField(queryset=None)

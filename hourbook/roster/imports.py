@@ -6,9 +6,9 @@ with any error is refused whole; a clean one goes to `services.roster_import`.
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +16,7 @@ from hourbook.common.dates import today
 from hourbook.common.xlsx import SpreadsheetRefused, cell_text, is_formula, open_xlsx, parse_date
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee, Unit
+from hourbook.org.validators import MSG_ARP_FORMAT, validate_arp
 
 from .services import RosterRow, administers
 
@@ -42,7 +43,6 @@ MSG_MISSING_COLUMN = gettext_lazy("缺少此列；请使用导入模板")
 MSG_FORMULA = gettext_lazy("不能使用公式，请直接填写内容")
 MSG_REQUIRED = gettext_lazy("此项为必填项")
 MSG_TOO_LONG = gettext_lazy("不能超过 %(max)s 个字")
-MSG_ARP_FORMAT = gettext_lazy("只能包含字母、数字和短横线")
 MSG_ARP_REPEATED = gettext_lazy("与第 %(line)s 行的ARP编号重复")
 MSG_ARP_OUTSIDE = gettext_lazy("该ARP编号属于您管理范围以外单位的职工，不能修改")
 MSG_UNIT_UNKNOWN = gettext_lazy("单位代码“%(code)s”不存在")
@@ -54,8 +54,6 @@ MSG_DATE_FUTURE = gettext_lazy("不能晚于今天")
 MSG_DATE_OLD = gettext_lazy("不能早于 1950 年")
 MSG_YES_NO = gettext_lazy("只能填写“是”或“否”")
 MSG_LEFT_TRANSFER = gettext_lazy("该职工已离职，不能调到其他单位")
-
-_ARP_RE = re.compile(r"^[A-Za-z0-9-]+$")
 
 
 @dataclass
@@ -71,6 +69,15 @@ class ParsedRoster:
     @property
     def update_count(self) -> int:
         return sum(1 for row in self.rows if row.arp in self.existing)
+
+
+def _valid_arp(arp: str) -> bool:
+    """The model field's own validator (org.validators), so the import accepts what the form accepts."""
+    try:
+        validate_arp(arp)
+    except ValidationError:
+        return False
+    return True
 
 
 def _error(line: int, column, message) -> str:
@@ -165,7 +172,7 @@ def parse_roster(data: bytes, *, actor) -> ParsedRoster:
         mobile = text(COL_MOBILE, 32) or None
         registered_text = text(COL_REGISTERED, 4)
 
-        if arp and not _ARP_RE.match(arp):
+        if arp and not _valid_arp(arp):
             errors.append(_error(line, COL_ARP, MSG_ARP_FORMAT))
         elif arp and arp in seen:
             errors.append(_error(line, COL_ARP, MSG_ARP_REPEATED % {"line": seen[arp]}))
@@ -260,7 +267,7 @@ def roster_template(units: list[Unit]) -> bytes:
         sheet.column_dimensions[header.column_letter].width = 16
     example_unit = units[0].code if units else "UNIT"
     example = [
-        "ARP100001",
+        "200300001",
         _("张三"),
         example_unit,
         str(PositionLevel.ORDINARY.label),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hourbook.accounts.models import User
 from hourbook.accounts.scope import hr_units_q, scope_of
+from hourbook.accounts.services import account_username
 from hourbook.audit.services import audit_log
 from hourbook.common.dates import today
 from hourbook.ledger.services import records_move_year_to_unit
@@ -240,7 +241,7 @@ def account_create(*, actor, employee: Employee) -> tuple[User, str]:
         raise ValidationError(MSG_ACCOUNT_LEFT)
     if User.objects.filter(employee=employee).exists():
         raise ValidationError(MSG_HAS_ACCOUNT)
-    username = employee.arp
+    username = account_username(employee)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(MSG_USERNAME_TAKEN % {"username": username})
     password = generate_password()

@@ -34,7 +34,7 @@ class EmployeeFactory(DjangoModelFactory):
         model = Employee
         skip_postgeneration_save = True
 
-    arp = factory.LazyFunction(lambda: f"ARP{next(_arp)}")
+    arp = factory.LazyFunction(lambda: str(next(_arp)))
     name = factory.Sequence(lambda n: f"职工{n}")
     unit = factory.SubFactory(UnitFactory)
     is_registered = True
@@ -68,7 +68,7 @@ class UserFactory(DjangoModelFactory):
 
 class EmployeeUserFactory(UserFactory):
     employee = factory.SubFactory(EmployeeFactory)
-    username = factory.LazyAttribute(lambda o: o.employee.arp.lower())
+    username = factory.LazyAttribute(lambda o: f"arp{o.employee.arp}")
 
 
 class RoleFactory(DjangoModelFactory):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from captcha.models import CaptchaStore
 from django.test import override_settings
 from django.urls import reverse
 
@@ -14,8 +15,8 @@ from hourbook.testing.factories import PASSWORD
 LOGIN = reverse("accounts:login")
 
 
-def post(client, account, password, code=""):
-    return client.post(LOGIN, {"account": account, "password": password, "captcha": code})
+def post(client, account, password, code="", key=""):
+    return client.post(LOGIN, {"account": account, "password": password, "captcha": code, "captcha_key": key})
 
 
 @pytest.mark.django_db
@@ -36,17 +37,44 @@ def test_wrong_password_message(client, cast):
 @pytest.mark.django_db
 @override_settings(CAPTCHA_BYPASS=False)
 def test_captcha_wrong_code_is_refused_and_right_code_passes(client, cast):
-    image = client.get(reverse("accounts:captcha"))
+    key = client.get(LOGIN).context["captcha_key"]
+    image = client.get(reverse("accounts:captcha", args=[key]))
     assert image["Content-Type"] == "image/png" and image.content[:8] == b"\x89PNG\r\n\x1a\n"
-    answer = client.session[captcha.SESSION_KEY]
-    wrong = "ZZZZ" if answer != "ZZZZ" else "YYYY"
-    response = post(client, "employee", PASSWORD, wrong)
+    answer = CaptchaStore.objects.get(hashkey=key).response
+    wrong = "zzzz" if answer != "zzzz" else "yyyy"
+    response = post(client, "employee", PASSWORD, wrong, key)
     assert response.status_code == 200 and "验证码错误" in response.content.decode()
     # The challenge is spent: the right answer no longer works without a new image.
-    assert post(client, "employee", PASSWORD, answer).status_code == 200
-    client.get(reverse("accounts:captcha"))
-    answer = client.session[captcha.SESSION_KEY]
-    assert post(client, "employee", PASSWORD, answer.lower()).status_code == 302
+    assert post(client, "employee", PASSWORD, answer, key).status_code == 200
+    assert client.get(reverse("accounts:captcha", args=[key])).status_code == 410
+    key = client.get(LOGIN).context["captcha_key"]
+    answer = CaptchaStore.objects.get(hashkey=key).response
+    assert post(client, "employee", PASSWORD, answer.upper(), key).status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(CAPTCHA_BYPASS=False)
+def test_captcha_without_key_or_answer_is_refused(client, cast):
+    key = client.get(LOGIN).context["captcha_key"]
+    assert "验证码错误" in post(client, "employee", PASSWORD, "", key).content.decode()
+    assert "验证码错误" in post(client, "employee", PASSWORD, "abcd", "").content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@override_settings(CAPTCHA_BYPASS=False)
+def test_captcha_refresh_gives_a_new_challenge(client):
+    data = client.get(reverse("accounts:captcha_refresh")).json()
+    assert CaptchaStore.objects.filter(hashkey=data["key"]).exists()
+    assert data["image_url"] == reverse("accounts:captcha", args=[data["key"]])
+    assert client.get(data["image_url"])["Content-Type"] == "image/png"
+
+
+def test_captcha_challenges_avoid_ambiguous_characters():
+    for _ in range(200):
+        text, answer = captcha.challenge()
+        assert len(text) == 4 and answer == text.lower()
+        assert not set(text) & set("01IO")
 
 
 @pytest.mark.django_db
@@ -60,7 +88,7 @@ def test_five_failures_lock_for_fifteen_minutes(client, cast):
         assert "账号已锁定" in response.content.decode()
         assert "_auth_user_id" not in client.session
         # The lock holds for whichever app server is asked: the counter is in the database.
-        assert LoginFailure.objects.filter(account_key="employee").count() == 5
+        assert LoginFailure.objects.filter(user=cast.employee).count() == 5
         traveller.shift(dt.timedelta(minutes=8))  # last failure at +8 min; lock ends at +23 min
         assert "账号已锁定" in post(client, "employee", PASSWORD).content.decode()
         traveller.shift(dt.timedelta(minutes=8))

@@ -64,7 +64,7 @@ def _build(units, employees, unit_rules):
     created = []
     for n, spec in enumerate(employees):
         employee = Employee.objects.create(
-            arp=f"T{n:05d}",
+            arp=f"7{n:05d}",
             name=f"E{n}",
             unit=units[spec["unit"]],
             is_registered=spec["registered"],

@@ -20,7 +20,7 @@ def standing(employee, year):
 @time_machine.travel(dt.datetime(2026, 11, 23, 4, tzinfo=dt.UTC))
 def test_rows_follow_history(cast):
     u = cast.units
-    e = employee_create(arp="A1", name="甲", unit=u["unit"], joined_on=dt.date(2024, 3, 1))
+    e = employee_create(arp="9001", name="甲", unit=u["unit"], joined_on=dt.date(2024, 3, 1))
     assert sorted(EmployeeYear.objects.filter(employee=e).values_list("year", flat=True)) == [
         2024,
         2025,
@@ -42,14 +42,14 @@ def test_rows_follow_history(cast):
 @pytest.mark.django_db
 @time_machine.travel(dt.datetime(2026, 11, 23, 4, tzinfo=dt.UTC))
 def test_leaver_has_no_rows_after_leaving(cast):
-    e = employee_create(arp="A2", name="乙", unit=cast.units["unit"], joined_on=dt.date(2020, 1, 1))
+    e = employee_create(arp="9002", name="乙", unit=cast.units["unit"], joined_on=dt.date(2020, 1, 1))
     employee_leave(employee=e, left_on=dt.date(2025, 4, 30))
     assert max(EmployeeYear.objects.filter(employee=e).values_list("year", flat=True)) == 2025
 
 
 @pytest.mark.django_db
 def test_deferred_refreshes_once(cast):
-    e = employee_create(arp="A3", name="丙", unit=cast.units["unit"])
+    e = employee_create(arp="9003", name="丙", unit=cast.units["unit"])
     with years.deferred():
         for month in range(1, 7):
             PositionHistory.objects.create(
@@ -64,7 +64,7 @@ def test_deferred_refreshes_once(cast):
 
 @pytest.mark.django_db(transaction=True)
 def test_deleting_an_employee_leaves_no_rows(cast):
-    e = employee_create(arp="A4", name="丁", unit=cast.units["unit"])
+    e = employee_create(arp="9004", name="丁", unit=cast.units["unit"])
     pk = e.pk
     e.delete()
     assert not EmployeeYear.objects.filter(employee_id=pk).exists()

@@ -143,7 +143,7 @@ def test_add_employee(cast, login):
     response = login(cast.hr).post(
         reverse("roster:add"),
         {
-            "arp": "ARP900001",
+            "arp": "900001",
             "name": "新人",
             "unit": cast.units["dept"].pk,
             "phone": "010-1",
@@ -153,7 +153,7 @@ def test_add_employee(cast, login):
             "level_since": "2024-07-01",
         },
     )
-    employee = Employee.objects.get(arp="ARP900001")
+    employee = Employee.objects.get(arp="900001")
     assert response.status_code == 302
     assert employee.unit == cast.units["dept"] and employee.is_registered
     assert employee.level_for_year(2025) == PositionLevel.SECTION_AND_ABOVE
@@ -163,7 +163,7 @@ def test_add_employee(cast, login):
 
 def test_add_refuses_a_forged_unit_and_a_duplicate_arp(cast, login):
     client = login(cast.hr)
-    data = {"arp": "ARP900002", "name": "外人", "unit": cast.units["sibling"].pk, "level": "ordinary"}
+    data = {"arp": "900002", "name": "外人", "unit": cast.units["sibling"].pk, "level": "ordinary"}
     response = client.post(reverse("roster:add"), data)
     assert response.status_code == 200 and response.context["form"].errors["unit"]
     data.update(unit=cast.units["unit"].pk, arp=cast.outsider.employee.arp)
