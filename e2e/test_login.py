@@ -1,4 +1,7 @@
-"""A person logs in and sees the hours bar."""
+"""A person logs in and sees the hours bar; the login page shows a real captcha."""
+
+from captcha.models import CaptchaStore
+from django.test import override_settings
 
 from e2e.conftest import log_in, shot
 from hourbook.testing.factories import PASSWORD
@@ -18,3 +21,35 @@ def test_wrong_password_is_refused(page, cast):
     page.get_by_label("密码").fill("wrong-password")
     page.get_by_role("button", name="登录").click()
     assert page.get_by_role("alert").inner_text().strip() == "账号或密码错误"
+
+
+def _answer(page) -> str:
+    key = page.locator("#id_captcha_key").input_value()
+    return CaptchaStore.objects.get(hashkey=key).response
+
+
+@override_settings(CAPTCHA_BYPASS=False)
+def test_login_with_the_real_captcha(page, cast):
+    page.goto(page.base_url + "/accounts/login/")
+    image = page.get_by_role("img", name="验证码图片")
+    loaded = "img => img.complete && img.naturalWidth === 120"
+    image.wait_for(state="visible")
+    page.wait_for_function(f"({loaded})(document.getElementById('captcha-img'))")
+    shot(page, "login-captcha")
+    # 换一张 swaps the image and its key in place, without reloading the page.
+    old_key = page.locator("#id_captcha_key").input_value()
+    old_src = image.get_attribute("src")
+    page.get_by_role("link", name="换一张").click()
+    page.wait_for_function("old => document.getElementById('id_captcha_key').value !== old", arg=old_key)
+    assert image.get_attribute("src") != old_src
+    page.wait_for_function(f"({loaded})(document.getElementById('captcha-img'))")
+    page.get_by_label("账号").fill("employee")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_label("验证码", exact=True).fill("ZZZZ" if _answer(page) != "zzzz" else "YYYY")
+    page.get_by_role("button", name="登录").click()
+    assert "验证码错误" in page.locator(".invalid-feedback").inner_text()
+    # A new image came with the refused page; solving it logs in.
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_label("验证码", exact=True).fill(_answer(page).upper())
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(page.base_url + "/")

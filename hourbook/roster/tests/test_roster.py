@@ -288,7 +288,7 @@ def test_account_create_shows_the_password_once_and_forces_a_change(cast, login,
     response = login(cast.hr).post(reverse("roster:account_create", args=[newcomer.pk]))
     password = response.context["password"]
     user = User.objects.get(employee=newcomer)
-    assert user.username == newcomer.arp and user.must_change_password
+    assert user.username == f"arp{newcomer.arp}" and user.must_change_password
     assert user.check_password(password) and password not in str(AuditEntry.objects.values_list("data"))
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
     client.logout()
