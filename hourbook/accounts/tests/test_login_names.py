@@ -86,15 +86,3 @@ def test_login_names_resolve_to_one_account(cast):
     assert account_for_login(account.username.upper()) == account
     assert account_for_login("arp") is None and account_for_login("") is None
     assert authenticate(None, username="hr_bj", password=PASSWORD) == hr_bj
-
-
-@pytest.mark.django_db
-def test_an_arp_number_cannot_shadow_a_username_even_when_both_exist(cast):
-    """The formats are disjoint, so the username `hr_bj` and an ARP number can never be the same string; the
-    lookup by digits never reaches usernames, and the lookup of a username never reaches ARP numbers."""
-    hr_bj = UserFactory(username="hr_bj")
-    other = cast.employee
-    other.set_password("other-Passw0rd")
-    other.save()
-    assert authenticate(None, username="hr_bj", password="other-Passw0rd") is None
-    assert authenticate(None, username="hr_bj", password=PASSWORD) == hr_bj
