@@ -132,7 +132,7 @@ def trainee_template(request: HttpRequest) -> HttpResponse:
     """导入模板 of a trainee list: one column of ARP numbers (a name column is optional and ignored)."""
     require_manager(request)
     workbook, sheet = new_workbook(_("学员名单"), [_("员工ARP编号"), _("员工姓名（可不填）")])
-    write_row(sheet, ["ARP100001", _("张三")])
+    write_row(sheet, ["200300001", _("张三")])
     for cell in sheet["A"]:
         cell.number_format = "@"
     fit_columns(sheet, {1: 18, 2: 20})
