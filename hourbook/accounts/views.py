@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +19,8 @@ from . import captcha
 from .backends import LOCK_ATTRIBUTE
 from .forms import LoginForm, PasswordChangeForm
 from .services import password_change as change_password
+
+MSG_WRONG_CREDENTIALS = gettext_lazy("账号或密码错误")
 
 
 @never_cache
@@ -33,7 +36,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         )
         if user is None:
             lock = getattr(request, LOCK_ATTRIBUTE, None)
-            form.add_error(None, lock.message() if lock is not None else _("账号或密码错误"))
+            form.add_error(None, lock.message() if lock is not None else MSG_WRONG_CREDENTIALS)
         else:
             login(request, user)
             if user.must_change_password:

@@ -248,3 +248,13 @@ def test_imported_people_are_part_of_the_years_population(cast, login):
     summary = year_summaries(2025, Employee.objects.filter(pk=employee.pk))[employee.pk]
     assert summary.unit_id == cast.units["dept"].pk
     assert summary.level == PositionLevel.SECTION_AND_ABOVE and summary.training_required == 110 * 3600
+
+
+def test_arp_numbers_that_are_usernames_are_refused_and_numeric_cells_are_read(cast, login):
+    """Issue 8: an ARP number `HR_BJ` took the login of the account `hr_bj`. ARP numbers are digits, and a
+    spreadsheet that stores them as numbers is read as the same digits."""
+    data = workbook([row("HR_BJ", "甲"), row(700005, "乙")])
+    errors = upload(login(cast.hr), data).context["errors"]
+    assert errors == ["第 2 行 · ARP编号：员工ARP编号只能由数字组成（最多 32 位）"]
+    assert upload(login(cast.hr), workbook([row(700005, "乙")])).status_code == 302
+    assert Employee.objects.filter(arp="700005", name="乙").exists()
