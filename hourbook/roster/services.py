@@ -22,7 +22,13 @@ from hourbook.ledger.services import records_move_year_to_unit
 from hourbook.org import years
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
-from hourbook.org.services import employee_create, employee_leave, employee_move, employee_set_level
+from hourbook.org.services import (
+    check_joined_on,
+    employee_create,
+    employee_leave,
+    employee_move,
+    employee_set_level,
+)
 
 MSG_NOT_YOUR_UNIT = _("该单位不在您管理的范围内")
 MSG_SAME_UNIT = _("该职工已在这个单位")
@@ -40,6 +46,7 @@ MSG_RESET_PRIVILEGED = _("该账号拥有管理角色，只能由院人事局管
 MSG_RESET_SELF = _("不能在这里重置自己的密码，请使用“修改密码”")
 MSG_RESET_STAFF = _("系统管理账号不能在这里重置密码")
 MSG_LEVEL_SINCE_FUTURE = _("职级起始日期不能晚于今天")
+MSG_ROW_ERROR = _("第 %(line)s 行：%(error)s")
 
 # Initial passwords: no look-alike characters (0/O, 1/l/I), so they can be read out or copied by hand.
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -88,19 +95,26 @@ def employee_add(
     unit: Unit,
     level: str = PositionLevel.ORDINARY,
     level_since: dt.date | None = None,
+    joined_on: dt.date | None = None,
     is_registered: bool = True,
     phone: str = "",
     mobile: str = "",
 ) -> Employee:
-    """A new person of the actor's unit tree, with their first unit membership and level."""
+    """A new person of the actor's unit tree, with their first unit membership and level.
+
+    They count for the unit from `joined_on` (today if not given), never before (DOMAIN.md decision):
+    no yearly standing, so no place in a denominator, for the years before it.
+    """
     _require_unit(actor, unit)
     _check_level_since(level_since)
+    joined_on = joined_on or today()
     employee = employee_create(
         arp=arp,
         name=name,
         unit=unit,
         level=level,
         level_since=level_since,
+        joined_on=joined_on,
         is_registered=is_registered,
         phone=phone,
         mobile=mobile,
@@ -111,7 +125,12 @@ def employee_add(
         obj=employee,
         unit=unit,
         summary=str(employee),
-        data={**_employee_data(employee), "level": level, "level_since": str(level_since or "")},
+        data={
+            **_employee_data(employee),
+            "level": level,
+            "level_since": str(level_since or ""),
+            "joined_on": str(joined_on),
+        },
     )
     return employee
 
@@ -308,6 +327,7 @@ class RosterRow:
     phone: str | None  # None: the column is absent, keep what is there
     mobile: str | None
     is_registered: bool | None  # None: keep (updates) / 是 (new people)
+    joined_on: dt.date | None = None  # new people: the day they joined (None: today); ignored for updates
 
 
 @dataclass
@@ -331,14 +351,22 @@ def roster_import(
 
     `existing` maps ARP numbers to the employees already in the database (prefetched by the parser, which
     has checked that each lies in the actor's scope). New people are bulk-created with their first
-    membership and level; changed details are bulk-updated; a changed level is recorded from its start date;
+    membership and level from the day they joined (today if the row gives none: they count from then,
+    DOMAIN.md decision); changed details are bulk-updated; a changed level is recorded from its start date;
     a changed unit is a transfer (`employee_transfer`). Finally everything saved is checked to lie in the
     actor's scope, or the whole import is rolled back.
     """
     result = RosterImportResult()
     new_rows = [row for row in rows if row.arp not in existing]
+    now = today()
     for row in new_rows:
         _require_unit(actor, row.unit)
+        try:
+            check_joined_on(row.joined_on or now)
+        except ValidationError as exc:
+            raise ValidationError(
+                MSG_ROW_ERROR % {"line": row.line, "error": " ".join(exc.messages)}
+            ) from None
     created = Employee.objects.bulk_create(
         [
             Employee(
@@ -353,16 +381,20 @@ def roster_import(
         ],
         batch_size=500,
     )
-    start = dt.date(2000, 1, 1)  # as org.services.employee_create: in the unit since always
+    starts = [row.joined_on or now for row in new_rows]  # as org.services.employee_create
     UnitMembership.objects.bulk_create(
-        [UnitMembership(employee=e, unit=e.unit, start=start) for e in created], batch_size=500
+        [
+            UnitMembership(employee=e, unit=e.unit, start=start)
+            for e, start in zip(created, starts, strict=True)
+        ],
+        batch_size=500,
     )
     PositionHistory.objects.bulk_create(
         [
             PositionHistory(
                 employee=e, level=row.level or PositionLevel.ORDINARY, since=row.level_since or start
             )
-            for e, row in zip(created, new_rows, strict=True)
+            for e, row, start in zip(created, new_rows, starts, strict=True)
         ],
         batch_size=500,
     )
