@@ -130,6 +130,13 @@ class EmployeeForm(forms.Form):
             self.fields["joined_on"].initial = today
             self.order_fields(["arp", "name", "unit", "joined_on"])
 
+    def lock_own_fields(self) -> None:
+        """One's own record: 在册 and level are shown but cannot be changed (DOMAIN.md decision)."""
+        for name in ("is_registered", "level", "level_since"):
+            self.fields[name].disabled = True
+        self.fields["is_registered"].help_text = _("本人的在册状态、职级由其他管理员修改")
+        self.fields["level"].help_text = _("本人的在册状态、职级由其他管理员修改")
+
     def clean_arp(self) -> str:
         arp = self.cleaned_data["arp"].strip()
         others = Employee.objects.filter(arp__iexact=arp)
