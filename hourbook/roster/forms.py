@@ -134,8 +134,8 @@ class EmployeeForm(forms.Form):
         """One's own record: 在册 and level are shown but cannot be changed (DOMAIN.md decision)."""
         for name in ("is_registered", "level", "level_since"):
             self.fields[name].disabled = True
-        self.fields["is_registered"].help_text = _("本人的在册状态、职级由其他管理员修改")
-        self.fields["level"].help_text = _("本人的在册状态、职级由其他管理员修改")
+        self.fields["is_registered"].help_text = _("本人的在册状态由其他管理员修改")
+        self.fields["level"].help_text = _("本人的职级由其他管理员修改")
 
     def clean_arp(self) -> str:
         arp = self.cleaned_data["arp"].strip()

@@ -29,7 +29,7 @@ from hourbook.org.models import Employee, Unit
 
 MSG_NOT_YOUR_UNIT = _("该单位不在您管理的范围内")
 MSG_PROTECTED = _(
-    "%(name)s 的账号拥有与您同级或更高的管理角色（%(role)s），您不能修改其信息或为其登记离职、调动；"
+    "%(name)s的账号拥有与您同级或更高的管理角色（%(role)s），您不能修改其信息或为其登记离职、调动；"
     "请由上级管理员办理"
 )
 MSG_SELF = _("不能调动本人或为本人登记离职；请由本单位其他人事管理员、上级单位人事管理员或院人事局办理")
