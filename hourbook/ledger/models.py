@@ -7,6 +7,7 @@ inclusive date range (第十条), one live record per natural key, one live reco
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from hourbook.common.hours import SECONDS_PER_DAY
 from hourbook.org.models import Employee, Unit
 
 from .choices import CATEGORY_BUCKET, Assessment, Category, Form, ProgrammeType, Source, Status, ZeroReason
+from .validation import check_record
 
 
 class RecordQuerySet(models.QuerySet):
@@ -159,6 +161,13 @@ class Record(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.derive()
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Model validation (admin, model forms) refuses what no record may hold, with the messages every
+        other path shows (`ledger.validation.check_record`: an end date after today, hours above 8 × days…)."""
+        errors = check_record(name=self.name, start=self.start_date, end=self.end_date, seconds=self.seconds)
+        if errors:
+            raise ValidationError({("seconds" if k == "hours" else k): v for k, v in errors.items()})
 
     @property
     def bucket(self) -> str:

@@ -2,13 +2,27 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from hourbook.common.dates import today
 
 from . import years
 from .choices import PositionLevel
 from .models import Employee, PositionHistory, Unit, UnitMembership
+
+MSG_JOINED_FUTURE = _("入职日期不能晚于今天")
+MSG_JOINED_OLD = _("入职日期不能早于 1950 年")
+EARLIEST_JOIN = dt.date(1950, 1, 1)
+
+
+def check_joined_on(joined_on: dt.date) -> None:
+    """A join date is a past day (or today): a person counts for a unit from it, never before."""
+    if joined_on > today():
+        raise ValidationError({"joined_on": MSG_JOINED_FUTURE})
+    if joined_on < EARLIEST_JOIN:
+        raise ValidationError({"joined_on": MSG_JOINED_OLD})
 
 
 @transaction.atomic
@@ -24,16 +38,22 @@ def employee_create(
     phone: str = "",
     mobile: str = "",
 ) -> Employee:
-    """A new employee with their first unit membership and level."""
+    """A new employee with their first unit membership and level, from the day they joined (today if not
+    given).
+
+    DOMAIN.md decision: a person counts for a unit from the date they joined it, never before, so the first
+    membership starts then and `years` gives them no yearly row (no denominator) before that year.
+    """
+    joined_on = joined_on or today()
+    check_joined_on(joined_on)
     with years.deferred():  # one refresh of the yearly standing instead of three
         employee = Employee(
             arp=arp, name=name, unit=unit, is_registered=is_registered, phone=phone, mobile=mobile
         )
         employee.full_clean()
         employee.save()
-        start = joined_on or dt.date(2000, 1, 1)
-        UnitMembership.objects.create(employee=employee, unit=unit, start=start)
-        PositionHistory.objects.create(employee=employee, level=level, since=level_since or start)
+        UnitMembership.objects.create(employee=employee, unit=unit, start=joined_on)
+        PositionHistory.objects.create(employee=employee, level=level, since=level_since or joined_on)
     return employee
 
 

@@ -33,14 +33,28 @@ DEFAULT_SORT = "submitted"
 ALL_STATUSES = "all"
 
 
-def reviewable_records(user) -> QuerySet[Record]:
-    """Live employee-registered records in the user's HR unit trees (all of them for the academy admin).
+def reviewable_records(user, *, unit_ids: list[int] | None = None) -> QuerySet[Record]:
+    """What `user` may review: the one definition, used by the queue, its counts, the menu badge, the record
+    and evidence pages and every decision (single and bulk).
 
-    The user's own records are included (they may read them); deciding them is refused by the services.
+    Live employee-registered records of the user's HR unit trees (all of them for the academy admin),
+    never the user's own: DOMAIN.md decision, an HR admin's own records go to another HR admin of the unit,
+    an ancestor unit's HR or the academy admin, so they are not in their queue nor in its counts.
+    `unit_ids` narrows the units to ids the caller read from `review_units` (a plain list, so the pending
+    queue is served by the partial index `record_pending_queue_idx` without a join). For one locked row,
+    `review.services.check_decidable` applies the same rule and says which part refused it.
     """
-    if not scope_of(user).is_hr:
+    scope = scope_of(user)
+    if not scope.is_hr:
         return Record.objects.none()
-    return Record.objects.live().filter(source=Source.EMPLOYEE).filter(hr_units_q(user))
+    qs = Record.objects.live().filter(source=Source.EMPLOYEE)
+    if unit_ids is not None:  # contract: ids of `review_units(user)`, so already within the scope
+        qs = qs.filter(unit_id__in=unit_ids)
+    elif not scope.academy_admin:
+        qs = qs.filter(hr_units_q(user))
+    if scope.employee_id:
+        qs = qs.exclude(employee_id=scope.employee_id)
+    return qs
 
 
 def review_units(user) -> list[Unit]:
@@ -85,26 +99,17 @@ def _day_start(day: dt.date) -> dt.datetime:
 def queue_records(*, user, units: list[Unit], filters: QueueFilters) -> QuerySet[Record]:
     """The filtered, sorted queue (no joins: `queue_page` fetches a page's rows).
 
-    The unit condition is a list of unit ids (the units are read anyway for the filter), so the pending
-    queue is served by the partial index `record_pending_queue_idx` (unit, created_at) without a join.
-    Only employee-registered records are ever pending (programme and platform records are registered
-    approved, 自动计入), so the pending queue needs no condition on the source and its count is an
-    index-only scan of that index; the other statuses do filter on the source.
+    Starts from `reviewable_records` (the reviewer's own records are never in it). The unit condition is a
+    list of unit ids (the units are read anyway for the filter), so the pending queue is served by the
+    partial index `record_pending_queue_idx` (unit, created_at) without a join.
     """
     scope = scope_of(user)
-    if not scope.is_hr:
-        return Record.objects.none()
-    qs = Record.objects.live()
-    if filters.unit is not None:
-        qs = qs.filter(unit_id__in=queue_unit_ids(units, filters))
-    elif not scope.academy_admin:
-        qs = qs.filter(unit_id__in=[u.pk for u in units])
-    if filters.status == ALL_STATUSES:
-        qs = qs.filter(source=Source.EMPLOYEE)
-    elif filters.status == Status.PENDING:
-        qs = qs.filter(status=Status.PENDING)
+    if filters.unit is not None or not scope.academy_admin:
+        qs = reviewable_records(user, unit_ids=queue_unit_ids(units, filters))
     else:
-        qs = qs.filter(status=filters.status, source=Source.EMPLOYEE)
+        qs = reviewable_records(user)
+    if filters.status != ALL_STATUSES:
+        qs = qs.filter(status=filters.status)
     if filters.category:
         qs = qs.filter(category=filters.category)
     if filters.submitted_from:
@@ -166,17 +171,14 @@ def queue_page(records: QuerySet[Record], *, unit_ids: list[int], sort: str, num
 
 
 def pending_count(user, *, limit: int = 1000) -> int:
-    """Pending records awaiting the user (their own excluded), counted up to `limit`: the menu badge.
+    """Pending records awaiting the user, counted up to `limit`: the menu badge.
 
-    An index-only count over `record_pending_queue_idx` that stops at `limit`, so it stays cheap at the
-    year-end rush whatever the size of the queue.
+    The queue's own definition (`reviewable_records`, so never the user's own records) over
+    `record_pending_queue_idx`, stopping at `limit` so it stays cheap at the year-end rush.
     """
     scope = scope_of(user)
     if not scope.is_hr:
         return 0
-    qs = Record.objects.live().filter(status=Status.PENDING)
-    if not scope.academy_admin:
-        qs = qs.filter(unit_id__in=[u.pk for u in review_units(user)])
-    if scope.employee_id:
-        qs = qs.exclude(employee_id=scope.employee_id)
+    unit_ids = None if scope.academy_admin else [u.pk for u in review_units(user)]
+    qs = reviewable_records(user, unit_ids=unit_ids).filter(status=Status.PENDING)
     return qs.order_by()[:limit].count()

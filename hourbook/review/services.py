@@ -78,7 +78,11 @@ def clean_reason(reason: str | None) -> str:
 
 
 def check_decidable(actor, record: Record) -> None:
-    """Refuse what the actor may not decide: outside their units, not employee-registered, their own."""
+    """Refuse what the actor may not decide: outside their units, not employee-registered, their own.
+
+    The per-record twin of `selectors.reviewable_records` (a test keeps them equal), saying which rule
+    refused; the views look records up in `reviewable_records`, so this is what an API or task meets.
+    """
     if not in_review_scope(actor, record):
         raise PermissionDenied(MSG_NOT_IN_SCOPE)
     if record.source != Source.EMPLOYEE:

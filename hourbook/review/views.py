@@ -29,7 +29,6 @@ from . import services
 from .flags import Flag, preflight_flags
 from .forms import QueueFilterForm, ReasonForm
 from .selectors import (
-    is_own_record,
     pending_count,
     queue_page,
     queue_records,
@@ -64,23 +63,21 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 @dataclass
 class Row:
-    """One queue row: the record, its pre-flight flags, whether the reviewer may decide it."""
+    """One queue row: the record, its pre-flight flags, the outcome of a decision just taken on it.
+
+    Every row is the reviewer's to decide: the queue comes from `reviewable_records`, which never holds
+    their own records (DOMAIN.md decision)."""
 
     record: Record
     flags: list[Flag] = field(default_factory=list)
-    own: bool = False
     message: str = ""
     error: str = ""
     reason_open: bool = False
 
-    @property
-    def decidable(self) -> bool:
-        return not self.own
 
-
-def _rows(user, records: list[Record]) -> list[Row]:
+def _rows(records: list[Record]) -> list[Row]:
     flags = preflight_flags(records)
-    return [Row(record=r, flags=flags[r.pk], own=is_own_record(user, r)) for r in records]
+    return [Row(record=r, flags=flags[r.pk]) for r in records]
 
 
 @login_required
@@ -104,7 +101,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "form": form,
         "filters": filters,
         "page": page,
-        "rows": _rows(request.user, list(page.object_list)),
+        "rows": _rows(list(page.object_list)),
         "query": query,
         "hx_target": "#queue-table",
         "queue_url": request.get_full_path(),
@@ -155,7 +152,6 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "record": record,
         "flags": preflight_flags([record])[record.pk],
-        "own": is_own_record(request.user, record),
         "evidence": evidence,
         "transitions": record.transitions.select_related("actor", "actor__employee"),
         "ey": ey,
@@ -219,11 +215,11 @@ def _decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     except ValidationError as exc:
         error = " ".join(exc.messages)
     except PermissionDenied as exc:
-        # In scope (the lookup above): the refusal is the own-record rule; say it plainly.
+        # Found by `reviewable_records` above, so only a change since (a transfer) lands here; say it plainly.
         error = str(exc) or _("您不能审核该记录")
     if _is_htmx(request):
         fresh = Record.objects.select_related("employee", "unit").get(pk=record.pk)
-        row = _rows(request.user, [fresh])[0]
+        row = _rows([fresh])[0]
         row.message, row.error = done, error
         row.reason_open = bool(error) and decision == services.REJECT and fresh.status == Status.PENDING
         queue_url = _next_url(request, reverse("review:queue"))

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hourbook.common.dates import today
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee
 from hourbook.org.validators import validate_arp
@@ -115,13 +116,30 @@ class EmployeeForm(forms.Form):
         help_text=_("第八条：12月31日（本年度为今天）所任职级决定该年度的培训学时要求"),
     )
 
+    joined_on = forms.DateField(
+        label=_("入职日期"),
+        required=False,  # blank: today (the service's default)
+        widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
+        help_text=_("进入本单位的日期，默认今天；自该日起计入本单位，此前各年度不计入（不设学时要求）"),
+    )
+
     def __init__(self, *args, units=None, instance: Employee | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance = instance
         if instance is not None:
             del self.fields["unit"]
+            del self.fields["joined_on"]  # the membership history changes only by a transfer
         else:
             self.fields["unit"] = _unit_field(units, required=True, label=_("单位"))
+            self.fields["joined_on"].initial = today
+            self.order_fields(["arp", "name", "unit", "joined_on"])
+
+    def lock_own_fields(self) -> None:
+        """One's own record: 在册 and level are shown but cannot be changed (DOMAIN.md decision)."""
+        for name in ("is_registered", "level", "level_since"):
+            self.fields[name].disabled = True
+        self.fields["is_registered"].help_text = _("本人的在册状态由其他管理员修改")
+        self.fields["level"].help_text = _("本人的职级由其他管理员修改")
 
     def clean_arp(self) -> str:
         arp = self.cleaned_data["arp"].strip()

@@ -30,7 +30,18 @@ COL_LEVEL_SINCE = gettext_lazy("职级起始日期")
 COL_PHONE = gettext_lazy("联系电话")
 COL_MOBILE = gettext_lazy("手机号码")
 COL_REGISTERED = gettext_lazy("在册正式职工")
-COLUMNS = (COL_ARP, COL_NAME, COL_UNIT, COL_LEVEL, COL_LEVEL_SINCE, COL_PHONE, COL_MOBILE, COL_REGISTERED)
+COL_JOINED = gettext_lazy("入职日期")  # optional: new people count from it (DOMAIN.md); today if blank
+COLUMNS = (
+    COL_ARP,
+    COL_NAME,
+    COL_UNIT,
+    COL_LEVEL,
+    COL_LEVEL_SINCE,
+    COL_PHONE,
+    COL_MOBILE,
+    COL_REGISTERED,
+    COL_JOINED,
+)
 REQUIRED_COLUMNS = (COL_ARP, COL_NAME, COL_UNIT)
 
 YES, NO = gettext_lazy("是"), gettext_lazy("否")
@@ -198,22 +209,30 @@ def parse_roster(data: bytes, *, actor) -> ParsedRoster:
             level = LEVEL_LABELS.get(level_text)
             if level is None:
                 errors.append(_error(line, COL_LEVEL, MSG_LEVEL_CHOICE))
-        level_since = None
-        since_cell = cell(cells, COL_LEVEL_SINCE)
-        if since_cell is not None and is_formula(since_cell):
-            errors.append(_error(line, COL_LEVEL_SINCE, MSG_FORMULA))
-        elif since_cell is not None:
+
+        def day(column, errors=errors, cells=cells, line=line) -> dt.date | None:
+            """A date cell of the column (blank: None), not after today nor before 1950."""
+            c = cell(cells, column)
+            if c is None:
+                return None
+            if is_formula(c):
+                errors.append(_error(line, column, MSG_FORMULA))
+                return None
             try:
-                level_since = parse_date(since_cell.value)
+                value = parse_date(c.value)
             except ValueError:
-                errors.append(_error(line, COL_LEVEL_SINCE, MSG_DATE))
-            else:
-                if level_since is not None and level_since > now:
-                    errors.append(_error(line, COL_LEVEL_SINCE, MSG_DATE_FUTURE))
-                elif level_since is not None and level_since < dt.date(1950, 1, 1):
-                    errors.append(_error(line, COL_LEVEL_SINCE, MSG_DATE_OLD))
-                elif level_since is not None and not level_text:
-                    errors.append(_error(line, COL_LEVEL, MSG_LEVEL_SINCE_NEEDS_LEVEL))
+                errors.append(_error(line, column, MSG_DATE))
+                return None
+            if value is not None and value > now:
+                errors.append(_error(line, column, MSG_DATE_FUTURE))
+            elif value is not None and value < dt.date(1950, 1, 1):
+                errors.append(_error(line, column, MSG_DATE_OLD))
+            return value
+
+        level_since = day(COL_LEVEL_SINCE)
+        if level_since is not None and not level_text:
+            errors.append(_error(line, COL_LEVEL, MSG_LEVEL_SINCE_NEEDS_LEVEL))
+        joined_on = day(COL_JOINED)
 
         is_registered = None
         if registered_text:
@@ -238,6 +257,7 @@ def parse_roster(data: bytes, *, actor) -> ParsedRoster:
                 phone=phone,
                 mobile=mobile,
                 is_registered=is_registered,
+                joined_on=joined_on,
             )
         )
     parsed.existing = {row.arp: existing[row.arp] for row in parsed.rows if row.arp in existing}
@@ -245,8 +265,8 @@ def parse_roster(data: bytes, *, actor) -> ParsedRoster:
 
 
 def roster_template(units: list[Unit]) -> bytes:
-    """The import template: the headers, one example row, drop-downs for 职级 and 在册正式职工, a date cell for
-    职级起始日期, and a second sheet listing the codes of the units the admin may import into."""
+    """The import template: the headers, one example row, drop-downs for 职级 and 在册正式职工, date cells for
+    职级起始日期 and 入职日期 (optional: the day a new person joined, today if blank), and a second sheet listing the codes of the units the admin may import into."""
     import io
 
     from openpyxl import Workbook
@@ -275,14 +295,16 @@ def roster_template(units: list[Unit]) -> bytes:
         "010-12345678",
         "13800000000",
         str(YES),
+        None,
     ]
     for position, value in enumerate(example, start=1):
         target = sheet.cell(row=2, column=position)
         if value is not None:
             set_text(target, value)
-    since = sheet.cell(row=2, column=COLUMNS.index(COL_LEVEL_SINCE) + 1)
-    since.value = dt.date(2020, 1, 1)
-    since.number_format = DATE_FORMAT
+    for column, value in ((COL_LEVEL_SINCE, dt.date(2020, 1, 1)), (COL_JOINED, dt.date(2020, 1, 1))):
+        target = sheet.cell(row=2, column=COLUMNS.index(column) + 1)
+        target.value = value
+        target.number_format = DATE_FORMAT
     levels = ",".join(str(label) for _value, label in PositionLevel.choices)
     level_list = DataValidation(type="list", formula1=f'"{levels}"', allow_blank=True)
     level_list.error = str(MSG_LEVEL_CHOICE)
@@ -293,10 +315,16 @@ def roster_template(units: list[Unit]) -> bytes:
     dates = DataValidation(type="date", operator="greaterThan", formula1="18264", allow_blank=True)
     dates.error = str(MSG_DATE)
     dates.showErrorMessage = True
-    for validation, column in ((level_list, COL_LEVEL), (yes_no, COL_REGISTERED), (dates, COL_LEVEL_SINCE)):
+    for validation, column in (
+        (level_list, COL_LEVEL),
+        (yes_no, COL_REGISTERED),
+        (dates, COL_LEVEL_SINCE),
+        (dates, COL_JOINED),
+    ):
         letter = sheet.cell(row=1, column=COLUMNS.index(column) + 1).column_letter
         validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-        sheet.add_data_validation(validation)
+        if validation not in sheet.data_validations.dataValidation:
+            sheet.add_data_validation(validation)
     sheet.freeze_panes = "A2"
 
     codes = workbook.create_sheet(_("单位代码表"))

@@ -1,8 +1,9 @@
 """Writes to the roster (单位人员名册): people, transfers, leavers, login accounts and the .xlsx import.
 
 Every function checks that the actor administers the units it touches (a unit HR: their unit trees; the
-academy admin: all) and raises PermissionDenied otherwise, whatever the caller checked before. Each write is
-audited. Transfers follow DOMAIN.md's decision: the current year's records, and so their pending reviews,
+academy admin: all) and that the person is within the actor's reach (`powers`: never an account holding a
+role at or above the actor's scope; never one's own 在册, level or unit), and raises PermissionDenied
+otherwise, whatever the caller checked before. Each write is audited. Transfers follow DOMAIN.md's decision: the current year's records, and so their pending reviews,
 move to the new unit; past years never move.
 """
 
@@ -23,9 +24,26 @@ from hourbook.ledger.services import records_move_year_to_unit
 from hourbook.org import years
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
-from hourbook.org.services import employee_create, employee_leave, employee_move, employee_set_level
+from hourbook.org.services import (
+    check_joined_on,
+    employee_create,
+    employee_leave,
+    employee_move,
+    employee_set_level,
+)
 
-MSG_NOT_YOUR_UNIT = _("该单位不在您管理的范围内")
+from .powers import (
+    MSG_NOT_YOUR_UNIT,
+    MSG_SELF,
+    SELF_LOCKED,
+    accounts_of,
+    administers,
+    is_self,
+    refusal,
+    require_may_change,
+    require_may_edit,
+)
+
 MSG_SAME_UNIT = _("该职工已在这个单位")
 MSG_TRANSFER_LEFT = _("已离职人员不能调动")
 MSG_TRANSFER_DATE_FUTURE = _("调动日期不能晚于今天")
@@ -41,16 +59,11 @@ MSG_RESET_PRIVILEGED = _("该账号拥有管理角色，只能由院人事局管
 MSG_RESET_SELF = _("不能在这里重置自己的密码，请使用“修改密码”")
 MSG_RESET_STAFF = _("系统管理账号不能在这里重置密码")
 MSG_LEVEL_SINCE_FUTURE = _("职级起始日期不能晚于今天")
+MSG_ROW_ERROR = _("第 %(line)s 行：%(error)s")
 
 # Initial passwords: no look-alike characters (0/O, 1/l/I), so they can be read out or copied by hand.
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 INITIAL_PASSWORD_LENGTH = 12
-
-
-def administers(actor, unit: Unit) -> bool:
-    """Whether the actor is the academy admin or an HR admin of the unit or one of its ancestors."""
-    scope = scope_of(actor)
-    return scope.academy_admin or any(unit.path.startswith(path) for path in scope.hr_paths)
 
 
 def _require_unit(actor, unit: Unit) -> None:
@@ -89,19 +102,26 @@ def employee_add(
     unit: Unit,
     level: str = PositionLevel.ORDINARY,
     level_since: dt.date | None = None,
+    joined_on: dt.date | None = None,
     is_registered: bool = True,
     phone: str = "",
     mobile: str = "",
 ) -> Employee:
-    """A new person of the actor's unit tree, with their first unit membership and level."""
+    """A new person of the actor's unit tree, with their first unit membership and level.
+
+    They count for the unit from `joined_on` (today if not given), never before (DOMAIN.md decision):
+    no yearly standing, so no place in a denominator, for the years before it.
+    """
     _require_unit(actor, unit)
     _check_level_since(level_since)
+    joined_on = joined_on or today()
     employee = employee_create(
         arp=arp,
         name=name,
         unit=unit,
         level=level,
         level_since=level_since,
+        joined_on=joined_on,
         is_registered=is_registered,
         phone=phone,
         mobile=mobile,
@@ -112,7 +132,12 @@ def employee_add(
         obj=employee,
         unit=unit,
         summary=str(employee),
-        data={**_employee_data(employee), "level": level, "level_since": str(level_since or "")},
+        data={
+            **_employee_data(employee),
+            "level": level,
+            "level_since": str(level_since or ""),
+            "joined_on": str(joined_on),
+        },
     )
     return employee
 
@@ -131,17 +156,27 @@ def employee_update(
     level_since: dt.date | None,
 ) -> Employee:
     """Edit a person's details; a level different from the one in force (or a new start date) is recorded
-    as a level held from `level_since` (today if not given). The unit changes only by a transfer."""
-    _require_unit(actor, employee.unit)
+    as a level held from `level_since` (today if not given). The unit changes only by a transfer.
+
+    Refused (PermissionDenied) for anyone out of the actor's reach (`powers`); on one's own record, a change
+    of 在册 or level is refused at the field (DOMAIN.md decision: another admin does it).
+    """
+    entry = current_level_entry(employee)
+    level_changes = (
+        entry is None or entry.level != level or (level_since is not None and level_since != entry.since)
+    )
+    changed = {"level"} if level_changes else set()
+    if is_registered != employee.is_registered:
+        changed.add("is_registered")
+    require_may_edit(actor, employee, changed=changed)
     _check_level_since(level_since)
     before = _employee_data(employee)
     employee.arp, employee.name = arp, name
     employee.phone, employee.mobile, employee.is_registered = phone, mobile, is_registered
     employee.full_clean()
     employee.save(update_fields=["arp", "name", "phone", "mobile", "is_registered"])
-    entry = current_level_entry(employee)
     level_change = None
-    if entry is None or entry.level != level or (level_since is not None and level_since != entry.since):
+    if level_changes:
         since = level_since or today()
         employee_set_level(employee=employee, level=level, since=since)
         level_change = {"level": level, "since": str(since)}
@@ -165,7 +200,7 @@ def employee_transfer(*, actor, employee: Employee, unit: Unit, start: dt.date |
     Returns the number of records moved.
     """
     employee = Employee.objects.select_for_update(of=("self",)).select_related("unit").get(pk=employee.pk)
-    _require_unit(actor, employee.unit)
+    require_may_change(actor, employee)
     _require_unit(actor, unit)
     now = today()
     start = start or now
@@ -196,9 +231,10 @@ def employee_transfer(*, actor, employee: Employee, unit: Unit, start: dt.date |
 
 @transaction.atomic
 def employee_deactivate(*, actor, employee: Employee, left_on: dt.date) -> Employee:
-    """A leaver: inactive from `left_on`; their records stay. Their login account is switched off."""
+    """A leaver: inactive from `left_on`; their records stay. Their login account is switched off, so this is
+    refused for oneself and for anyone holding a role at or above the actor's scope (`powers`)."""
     employee = Employee.objects.select_for_update(of=("self",)).select_related("unit").get(pk=employee.pk)
-    _require_unit(actor, employee.unit)
+    require_may_change(actor, employee)
     if not employee.is_active:
         raise ValidationError(MSG_ALREADY_LEFT)
     if left_on > today():
@@ -236,7 +272,7 @@ def account_create(*, actor, employee: Employee) -> tuple[User, str]:
     """A login account for an employee: username = ARP number, a random initial password that must be
     changed at first login. Returns the account and the password, to be shown once and never stored."""
     employee = Employee.objects.select_for_update(of=("self",)).select_related("unit").get(pk=employee.pk)
-    _require_unit(actor, employee.unit)
+    require_may_change(actor, employee)
     if not employee.is_active:
         raise ValidationError(MSG_ACCOUNT_LEFT)
     if User.objects.filter(employee=employee).exists():
@@ -277,6 +313,7 @@ def account_reset_password(*, actor, user: User) -> str:
         raise ValidationError(MSG_RESET_STAFF)
     if user.roles.exists() and not scope_of(actor).academy_admin:
         raise ValidationError(MSG_RESET_PRIVILEGED)
+    require_may_change(actor, user.employee)
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True
@@ -309,6 +346,7 @@ class RosterRow:
     phone: str | None  # None: the column is absent, keep what is there
     mobile: str | None
     is_registered: bool | None  # None: keep (updates) / 是 (new people)
+    joined_on: dt.date | None = None  # new people: the day they joined (None: today); ignored for updates
 
 
 @dataclass
@@ -324,6 +362,14 @@ class ImportOutOfScope(Exception):
     """Raised inside the import's transaction when a saved row lies outside the actor's scope."""
 
 
+class ImportRowsRefused(PermissionDenied):
+    """Rows that would change people out of the actor's reach; `messages` names each row."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__(" ".join(messages))
+        self.messages = messages
+
+
 @transaction.atomic
 def roster_import(
     *, actor, rows: list[RosterRow], existing: dict[str, Employee], filename: str = ""
@@ -332,14 +378,22 @@ def roster_import(
 
     `existing` maps ARP numbers to the employees already in the database (prefetched by the parser, which
     has checked that each lies in the actor's scope). New people are bulk-created with their first
-    membership and level; changed details are bulk-updated; a changed level is recorded from its start date;
+    membership and level from the day they joined (today if the row gives none: they count from then,
+    DOMAIN.md decision); changed details are bulk-updated; a changed level is recorded from its start date;
     a changed unit is a transfer (`employee_transfer`). Finally everything saved is checked to lie in the
     actor's scope, or the whole import is rolled back.
     """
     result = RosterImportResult()
     new_rows = [row for row in rows if row.arp not in existing]
+    now = today()
     for row in new_rows:
         _require_unit(actor, row.unit)
+        try:
+            check_joined_on(row.joined_on or now)
+        except ValidationError as exc:
+            raise ValidationError(
+                MSG_ROW_ERROR % {"line": row.line, "error": " ".join(exc.messages)}
+            ) from None
     created = Employee.objects.bulk_create(
         [
             Employee(
@@ -354,16 +408,20 @@ def roster_import(
         ],
         batch_size=500,
     )
-    start = dt.date(2000, 1, 1)  # as org.services.employee_create: in the unit since always
+    starts = [row.joined_on or now for row in new_rows]  # as org.services.employee_create
     UnitMembership.objects.bulk_create(
-        [UnitMembership(employee=e, unit=e.unit, start=start) for e in created], batch_size=500
+        [
+            UnitMembership(employee=e, unit=e.unit, start=start)
+            for e, start in zip(created, starts, strict=True)
+        ],
+        batch_size=500,
     )
     PositionHistory.objects.bulk_create(
         [
             PositionHistory(
                 employee=e, level=row.level or PositionLevel.ORDINARY, since=row.level_since or start
             )
-            for e, row in zip(created, new_rows, strict=True)
+            for e, row, start in zip(created, new_rows, starts, strict=True)
         ],
         batch_size=500,
     )
@@ -373,6 +431,7 @@ def roster_import(
 
     update_rows = [row for row in rows if row.arp in existing]
     levels = _current_levels([existing[row.arp].pk for row in update_rows])
+    _check_import_powers(actor, update_rows, existing, levels)
     changed: list[Employee] = []
     with years.deferred():  # one refresh of the yearly standing for all level changes and transfers
         for row in update_rows:
@@ -428,6 +487,49 @@ def roster_import(
         },
     )
     return result
+
+
+def _check_import_powers(
+    actor, rows: list[RosterRow], existing: dict[str, Employee], levels: dict[int, PositionHistory]
+) -> None:
+    """Refuse, before any write and with every row named, the rows that would change someone out of the
+    actor's reach, or the actor's own 在册, level or unit (`powers`: the same rules as the form)."""
+    accounts = accounts_of([existing[row.arp].pk for row in rows])
+    errors = []
+    for row in rows:
+        employee = existing[row.arp]
+        in_force = levels.get(employee.pk)
+        changed = {
+            name
+            for name, value in (
+                ("name", row.name),
+                ("phone", row.phone),
+                ("mobile", row.mobile),
+                ("is_registered", row.is_registered),
+            )
+            if value is not None and getattr(employee, name) != value
+        }
+        if row.level is not None and not (
+            in_force is not None
+            and in_force.level == row.level
+            and (row.level_since is None or row.level_since == in_force.since)
+        ):
+            changed.add("level")
+        if row.unit.pk != employee.unit_id:
+            changed.add("unit")
+        if not changed:
+            continue
+        reason = refusal(actor, employee, account=accounts.get(employee.pk))
+        if reason is None and is_self(actor, employee):
+            if "unit" in changed:
+                reason = str(MSG_SELF)
+            else:
+                locked = [str(SELF_LOCKED[name]) for name in sorted(changed) if name in SELF_LOCKED]
+                reason = locked[0] if locked else None
+        if reason:
+            errors.append(str(MSG_ROW_ERROR % {"line": row.line, "error": reason}))
+    if errors:
+        raise ImportRowsRefused(errors)
 
 
 def _current_levels(employee_ids: list[int]) -> dict[int, PositionHistory]:

@@ -7,7 +7,7 @@ invalid choice that refuses the whole request.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +23,7 @@ from hourbook.common.xlsx import MAX_FILE_BYTES, MSG_TOO_LARGE, SpreadsheetRefus
 from hourbook.ledger.engine import employee_year
 from hourbook.org.models import Employee
 
-from . import services
+from . import powers, services
 from .forms import EmployeeForm, ImportForm, LeaveForm, RosterFilterForm, TransferForm
 from .imports import parse_roster, roster_template
 from .selectors import current_year_status, hr_units, require_hr, roster_employees, roster_list
@@ -85,6 +85,8 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = User.objects.filter(employee=employee).first()
     context = {
         "employee": employee,
+        "refusal": powers.refusal(request.user, employee),
+        "is_self": powers.is_self(request.user, employee),
         "ey": ey,
         "year": year,
         "account": account,
@@ -113,7 +115,12 @@ def employee_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a person; 403 with the reason for anyone out of reach (`powers`). On one's own record 在册 and
+    level are shown but locked (another admin changes them); the service refuses them anyway."""
     employee = _employee(request, pk)
+    reason = powers.refusal(request.user, employee)
+    if reason:
+        raise PermissionDenied(reason)
     entry = services.current_level_entry(employee)
     initial = {
         "arp": employee.arp,
@@ -125,6 +132,8 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "level_since": entry.since if entry else None,
     }
     form = EmployeeForm(request.POST or None, initial=initial, instance=employee)
+    if powers.is_self(request.user, employee):
+        form.lock_own_fields()
     if request.method == "POST" and form.is_valid():
         try:
             services.employee_update(actor=request.user, employee=employee, **form.cleaned_data)
@@ -142,6 +151,7 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def employee_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     employee = _employee(request, pk)
+    powers.require_may_change(request.user, employee)  # 403 with the reason, before the form is shown
     units = hr_units(request.user).exclude(pk=employee.unit_id)
     form = TransferForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -170,6 +180,7 @@ def employee_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def employee_leave(request: HttpRequest, pk: int) -> HttpResponse:
     employee = _employee(request, pk)
+    powers.require_may_change(request.user, employee)  # 403 with the reason, before the form is shown
     form = LeaveForm(request.POST or None, initial={"left_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +258,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
             result = services.roster_import(
                 actor=request.user, rows=parsed.rows, existing=parsed.existing, filename=upload.name
             )
-        except (services.ImportOutOfScope, ValidationError) as exc:
+        except (services.ImportOutOfScope, services.ImportRowsRefused, ValidationError) as exc:
             context["errors"] = [str(message) for message in getattr(exc, "messages", [str(exc)])]
             return render(request, "roster/import.html", context, status=422)
         messages.success(

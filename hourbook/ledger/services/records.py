@@ -25,6 +25,7 @@ MSG_NOT_EDITABLE = _("只能修改或删除待审核、未通过的个人登记�
 MSG_BATCH_FOREIGN = _("所选记录中有不属于您或不可删除的记录，本次未删除任何记录")
 MSG_CATEGORY_NOT_EMPLOYEE = _("该类别的学时由系统或培训班负责人登记，个人不能登记")
 MSG_NO_EMPLOYEE = _("您的账号未关联职工，不能登记学时")
+MSG_ITEM_INVALID = _("第 %(n)s 条记录“%(name)s”：%(error)s")
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,34 @@ class RecordData:
         }
 
 
-def _validate(data: RecordData) -> None:
+def record_data_errors(data: RecordData) -> dict[str, str]:
+    """What DOMAIN.md says no record may hold, whatever path writes it (form, upload, source, API): an end
+    date after today, dates out of order, hours not positive or above 8 × the inclusive days (第十条).
+
+    Every write of this module and of `sources` passes here before anything is saved; the database's check
+    constraints repeat the date order and hours rules, and `Record.clean` this whole check for model forms.
+    Keys are the record's field names.
+    """
     errors = check_record(name=data.name, start=data.start_date, end=data.end_date, seconds=data.seconds)
+    return {("seconds" if k == "hours" else k): v for k, v in errors.items()}
+
+
+def refuse_invalid_items(items) -> None:
+    """Refuse a batch (an upload's rows, a source's items) if any item breaks `record_data_errors`: one
+    ValidationError listing every problem by the item's position (1-based) and name; nothing is saved."""
+    refused = [
+        str(MSG_ITEM_INVALID % {"n": n, "name": item.name, "error": error})
+        for n, item in enumerate(items, start=1)
+        for error in record_data_errors(item).values()
+    ]
+    if refused:
+        raise ValidationError(refused)
+
+
+def _validate(data: RecordData) -> None:
+    errors = record_data_errors(data)
     if errors:
-        raise ValidationError({("seconds" if k == "hours" else k): v for k, v in errors.items()})
+        raise ValidationError(errors)
 
 
 def _transition(
@@ -215,12 +240,14 @@ def records_batch_delete(*, actor, record_ids: list[int]) -> int:
 def records_bulk_create(*, actor, employee: Employee, items: list[RecordData]) -> list[Record]:
     """Create many validated records in one go (batch upload); the caller holds the transaction.
 
-    Rows already present (natural key) are skipped. Rows must have been validated by the caller; the
-    database checks the invariants again. Inserted with COPY on PostgreSQL (executemany on SQLite), with one
+    Rows already present (natural key) are skipped. Every row is checked again here (`record_data_errors`),
+    whatever the caller validated: one invalid row refuses them all, naming its position (1-based) in
+    `items`; the database checks the invariants again. Inserted with COPY on PostgreSQL (executemany on SQLite), with one
     transition each, then the summary refreshed: a fixed number of queries whatever the number of rows.
     """
     if not items:
         return []
+    refuse_invalid_items(items)
     units: dict[int, int] = {}
     now = timezone.now()
     user_id = actor.pk if getattr(actor, "is_authenticated", False) else None

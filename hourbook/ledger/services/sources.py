@@ -13,7 +13,7 @@ from hourbook.org.models import Employee
 from .. import summary
 from ..choices import Assessment, Source, Status
 from ..models import Record, RecordTransition
-from .records import RecordData
+from .records import RecordData, refuse_invalid_items
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,9 +54,12 @@ def source_records_sync(*, actor, source: str, key_prefix: str, items: list[Sour
     Idempotent: registering again updates the same records (matched by source key), creates the new ones
     and soft-deletes those no longer listed (a trainee removed from a programme loses the record).
     A fixed number of queries whatever the number of items. Returns counts of created/updated/deleted.
+    An item that no record may hold (an end date after today, hours above 8 × its days…: the same
+    `record_data_errors` as every other path) refuses the whole sync with a ValidationError naming it.
     """
     if source == Source.EMPLOYEE:
         raise ValueError("employee records are not source records")
+    refuse_invalid_items(items)
     user = actor if getattr(actor, "is_authenticated", False) else None
     now = timezone.now()
     existing = {
