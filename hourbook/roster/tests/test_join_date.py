@@ -33,7 +33,7 @@ def report_arps(client, unit, year: int) -> set[str]:
 
 
 def add_form(client, **fields):
-    data = {"arp": "ARP880001", "name": "新入职", "level": "ordinary", "is_registered": "on"}
+    data = {"arp": "880001", "name": "新入职", "level": "ordinary", "is_registered": "on"}
     data.update(fields)
     return client.post(reverse("roster:add"), data)
 
@@ -49,15 +49,15 @@ def test_added_today_counts_from_this_year_only_across_new_year(cast, login):
         assert form["joined_on"].value() == dt.date(2026, 12, 4)  # default today, shown in the field
         response = add_form(client, unit=unit.pk, joined_on="2026-12-04")
         assert response.status_code == 302
-        person = Employee.objects.get(arp="ARP880001")
+        person = Employee.objects.get(arp="880001")
         assert list(person.memberships.values_list("start", flat=True)) == [dt.date(2026, 12, 4)]
         assert list(EmployeeYear.objects.filter(employee=person).values_list("year", flat=True)) == [2026]
-        assert "ARP880001" not in report_arps(client, unit, 2025)
-        assert "ARP880001" in report_arps(client, unit, 2026)
+        assert "880001" not in report_arps(client, unit, 2025)
+        assert "880001" in report_arps(client, unit, 2026)
     with time_machine.travel(NEW_YEAR, tick=False):
         client = login(cast.hr)
-        assert "ARP880001" not in report_arps(client, unit, 2025)
-        assert "ARP880001" in report_arps(client, unit, 2026)
+        assert "880001" not in report_arps(client, unit, 2025)
+        assert "880001" in report_arps(client, unit, 2026)
 
 
 @pytest.mark.django_db
@@ -66,15 +66,15 @@ def test_form_without_a_date_means_today_and_an_earlier_date_counts_from_then(ca
     client = login(cast.hr)
     unit = cast.units["unit"]
     assert add_form(client, unit=unit.pk).status_code == 302  # a client that sends no date: today
-    today_person = Employee.objects.get(arp="ARP880001")
+    today_person = Employee.objects.get(arp="880001")
     assert today_person.memberships.get().start == dt.date(2026, 12, 4)
 
-    assert add_form(client, arp="ARP880002", unit=unit.pk, joined_on="2024-03-01").status_code == 302
-    earlier = Employee.objects.get(arp="ARP880002")
+    assert add_form(client, arp="880002", unit=unit.pk, joined_on="2024-03-01").status_code == 302
+    earlier = Employee.objects.get(arp="880002")
     years = sorted(EmployeeYear.objects.filter(employee=earlier).values_list("year", flat=True))
     assert years == [2024, 2025, 2026]
-    assert "ARP880002" not in report_arps(client, unit, 2023)
-    assert "ARP880002" in report_arps(client, unit, 2024)
+    assert "880002" not in report_arps(client, unit, 2023)
+    assert "880002" in report_arps(client, unit, 2024)
 
 
 @pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_form_refuses_a_join_date_after_today_at_the_field(cast, login):
     response = add_form(login(cast.hr), unit=cast.units["unit"].pk, joined_on="2026-12-05")
     assert response.status_code == 200
     assert response.context["form"].errors["joined_on"] == [str(MSG_JOINED_FUTURE)]
-    assert not Employee.objects.filter(arp="ARP880001").exists()
+    assert not Employee.objects.filter(arp="880001").exists()
 
 
 def _workbook(rows, headers) -> bytes:
@@ -108,41 +108,41 @@ def test_import_takes_an_optional_join_date_and_defaults_to_today(cast, login):
     headers = [str(c) for c in COLUMNS]
     data = _workbook(
         [
-            ["ARP880011", "甲", "IOP", "普通职工", None, "", "", "是", None],
-            ["ARP880012", "乙", "IOP", "普通职工", None, "", "", "是", dt.date(2023, 9, 1)],
-            ["ARP880013", "丙", "IOP", "普通职工", None, "", "", "是", "2025/2/1"],
+            ["880011", "甲", "IOP", "普通职工", None, "", "", "是", None],
+            ["880012", "乙", "IOP", "普通职工", None, "", "", "是", dt.date(2023, 9, 1)],
+            ["880013", "丙", "IOP", "普通职工", None, "", "", "是", "2025/2/1"],
         ],
         headers,
     )
     assert _import(client, data).status_code == 302
     starts = dict(
-        Employee.objects.filter(arp__startswith="ARP88001").values_list("arp", "memberships__start")
+        Employee.objects.filter(arp__startswith="88001").values_list("arp", "memberships__start")
     )
     assert starts == {
-        "ARP880011": dt.date(2026, 12, 4),
-        "ARP880012": dt.date(2023, 9, 1),
-        "ARP880013": dt.date(2025, 2, 1),
+        "880011": dt.date(2026, 12, 4),
+        "880012": dt.date(2023, 9, 1),
+        "880013": dt.date(2025, 2, 1),
     }
     unit = cast.units["unit"]
-    assert {"ARP880011", "ARP880012", "ARP880013"} & report_arps(client, unit, 2024) == {"ARP880012"}
+    assert {"880011", "880012", "880013"} & report_arps(client, unit, 2024) == {"880012"}
     # A workbook made from the old template (no 入职日期 column) still imports: today.
-    old = _workbook([["ARP880014", "丁", "IOP", "普通职工", None, "", "", "是"]], headers[:-1])
+    old = _workbook([["880014", "丁", "IOP", "普通职工", None, "", "", "是"]], headers[:-1])
     assert _import(client, old).status_code == 302
-    assert Employee.objects.get(arp="ARP880014").memberships.get().start == dt.date(2026, 12, 4)
-    assert "ARP880014" not in report_arps(client, unit, 2025)
+    assert Employee.objects.get(arp="880014").memberships.get().start == dt.date(2026, 12, 4)
+    assert "880014" not in report_arps(client, unit, 2025)
 
 
 @pytest.mark.django_db
 @time_machine.travel(ADDED, tick=False)
 def test_import_refuses_a_future_join_date_by_row_and_column(cast, login):
     data = _workbook(
-        [["ARP880021", "甲", "IOP", "普通职工", None, "", "", "是", dt.date(2027, 1, 1)]],
+        [["880021", "甲", "IOP", "普通职工", None, "", "", "是", dt.date(2027, 1, 1)]],
         [str(c) for c in COLUMNS],
     )
     response = _import(login(cast.hr), data)
     assert response.status_code == 422
     assert response.context["errors"] == ["第 2 行 · 入职日期：不能晚于今天"]
-    assert not Employee.objects.filter(arp="ARP880021").exists()
+    assert not Employee.objects.filter(arp="880021").exists()
 
 
 @pytest.mark.django_db
