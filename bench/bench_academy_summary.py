@@ -63,7 +63,7 @@ def main() -> None:
 
     from hourbook.common.dates import today
     from hourbook.org.models import Employee, Unit
-    from hourbook.reports.selectors import ReportScope, report_summary
+    from hourbook.reports.selectors import ReportScope, report_overview
 
     year = args.year or today().year
     root = Unit.objects.get(parent__isnull=True, code__startswith="GEN-")
@@ -72,7 +72,7 @@ def main() -> None:
 
     def ours():
         scope = ReportScope.build(year=year, unit=root)
-        return report_summary(scope, own_label="")
+        return report_overview(scope, own_label="")
 
     def floor():
         with connection.cursor() as cursor:

@@ -1,13 +1,17 @@
 """Hours are stored as integer seconds; shown as 学时 truncated to two decimals, or as 时分秒.
 
-Truncation (never rounding) means a page never shows 50.00 beside 未达标.
+Truncation (never rounding) means a page never shows 50.00 beside 未达标. Hours still missing are the mirror:
+rounded up (`format_missing_hours`), so a page never shows "还差 0 学时" beside 未达标.
+
+Pure Python: `ledger.rules` reads the day's length from here.
 """
 
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_UP, Decimal, InvalidOperation
 
 SECONDS_PER_HOUR = 3600
 HOURS_PER_DAY = 8  # 第十条: 1 day = 8 学时, half a day = 4
 SECONDS_PER_DAY = HOURS_PER_DAY * SECONDS_PER_HOUR
+SECONDS_PER_HALF_DAY = SECONDS_PER_DAY // 2
 
 
 def hours_to_seconds(hours: Decimal | int | str) -> int:
@@ -26,11 +30,24 @@ def seconds_to_hours(seconds: int) -> Decimal:
     return (Decimal(seconds) / SECONDS_PER_HOUR).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
-def format_hours(seconds: int) -> str:
-    """'12.5' style: up to two decimals, truncated, without trailing zeros."""
-    value = seconds_to_hours(seconds)
+def missing_seconds_to_hours(seconds: int) -> Decimal:
+    """Hours still missing, rounded up to two decimals: one second short is 0.01, never 0."""
+    return (Decimal(seconds) / SECONDS_PER_HOUR).quantize(Decimal("0.01"), rounding=ROUND_UP)
+
+
+def _trim(value: Decimal) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+def format_hours(seconds: int) -> str:
+    """'12.5' style: up to two decimals, truncated, without trailing zeros."""
+    return _trim(seconds_to_hours(seconds))
+
+
+def format_missing_hours(seconds: int) -> str:
+    """Hours still missing, '12.5' style, rounded up (the one formatting rule for every "还差")."""
+    return _trim(missing_seconds_to_hours(seconds))
 
 
 def format_hms(seconds: int) -> str:

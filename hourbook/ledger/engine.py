@@ -6,17 +6,18 @@ SQL twin in `selectors.year_summaries`.
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hourbook.common.hours import format_hours
+from hourbook.common.hours import format_hours, format_missing_hours, missing_seconds_to_hours
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee, Unit
 from hourbook.policy.selectors import ResolvedPolicy, policy_for_unit
 
 from . import rules
-from .choices import Category, Source, Status
-from .models import Record
+from .choices import Category, ProgrammeType, Source, Status
+from .models import Record, credited_seconds_sum
 
 FACT_FIELDS = ("id", "category", "status", "seconds", "end_date", "created_at", "zero_reason")
 
@@ -31,8 +32,10 @@ def to_rules_policy(policy: ResolvedPolicy) -> rules.Policy:
 
 
 @dataclass
-class EmployeeYear:
-    """One employee's year: the rules' result plus what it was computed from."""
+class YearHours:
+    """One employee's hours for a year, as the engine computes them: the rules' result plus what it was
+    computed from (unit and level on the reference day, the resolved policy). Not to be confused with
+    `org.EmployeeYear`, the stored standing (unit, level) of a person in a year."""
 
     employee: Employee
     year: int
@@ -52,7 +55,7 @@ def record_facts(employee_id: int, year: int) -> list[rules.RecordFact]:
     return [rules.RecordFact(*row) for row in rows]
 
 
-def employee_year(employee: Employee, year: int) -> EmployeeYear:
+def employee_year(employee: Employee, year: int) -> YearHours:
     """Compute an employee's year (a handful of queries, whatever the number of records)."""
     unit = employee.unit_for_year(year)
     level = employee.level_for_year(year)
@@ -63,7 +66,7 @@ def employee_year(employee: Employee, year: int) -> EmployeeYear:
         leader=level == PositionLevel.SECTION_AND_ABOVE,
         registered=employee.is_registered,
     )
-    return EmployeeYear(employee=employee, year=year, unit=unit, level=level, policy=policy, result=result)
+    return YearHours(employee=employee, year=year, unit=unit, level=level, policy=policy, result=result)
 
 
 def hours_json(seconds: int) -> float:
@@ -71,7 +74,7 @@ def hours_json(seconds: int) -> float:
     return float(format_hours(seconds))
 
 
-def employee_year_json(ey: EmployeeYear) -> dict:
+def employee_year_json(ey: YearHours) -> dict:
     """The operator's view of one year (manage.py explain_hours)."""
     result = ey.result
     buckets = {}
@@ -81,7 +84,7 @@ def employee_year_json(ey: EmployeeYear) -> dict:
             "total_hours": hours_json(bucket.total),
             "required_hours": hours_json(bucket.required) if bucket.required is not None else None,
             "pending_hours": hours_json(bucket.pending),
-            "missing_hours": hours_json(bucket.missing),
+            "missing_hours": float(missing_seconds_to_hours(bucket.missing)),
             "met": bucket.met,
         }
     return {
@@ -131,7 +134,7 @@ class ExplanationLine:
     cap_reached: bool
 
 
-def explain(ey: EmployeeYear) -> dict:
+def explain(ey: YearHours) -> dict:
     """FAQ Q3 in plain Chinese: per category records, total, effective, cut, pending; per bucket what is missing.
 
     Returns a dict of sentences for the template; the numbers come straight from the rules' result.
@@ -193,7 +196,7 @@ def explain(ey: EmployeeYear) -> dict:
                 "bucket": bucket_names[name],
                 "eff": format_hours(bucket.effective),
                 "req": format_hours(bucket.required),
-                "miss": format_hours(bucket.missing),
+                "miss": format_missing_hours(bucket.missing),
             }
             if bucket.pending:
                 text += _("待审核的 %(p)s 学时通过后可能计入。") % {"p": format_hours(bucket.pending)}
@@ -216,32 +219,26 @@ def archive_summary(employee: Employee, year: int | None = None) -> dict:
     外部培训 counts 线下培训 records; 实际时长 is approved hours before caps. Course and exam lines
     come from their features when those exist (zero until then).
     """
-    from django.db.models import Count, Q, Sum
-
     qs = Record.objects.live().filter(employee=employee, status=Status.APPROVED)
     if year is not None:
         qs = qs.filter(year=year)
-    credited = Sum("seconds", filter=Q(zero_reason=""), default=0)
+    programme = Q(category__in=[Category.IN_HOUSE, Category.EXTERNAL_TRAINING])
     agg = qs.aggregate(
-        programme_n=Count("pk", filter=Q(category__in=[Category.IN_HOUSE, Category.EXTERNAL_TRAINING])),
-        series_n=Count("pk", filter=Q(category=Category.IN_HOUSE, programme_type="series")),
+        programme_n=Count("pk", filter=programme),
+        series_n=Count("pk", filter=Q(category=Category.IN_HOUSE, programme_type=ProgrammeType.SERIES)),
         external_n=Count("pk", filter=Q(category=Category.EXTERNAL_TRAINING)),
-        programme_s=Sum(
-            "seconds",
-            filter=Q(category__in=[Category.IN_HOUSE, Category.EXTERNAL_TRAINING], zero_reason=""),
-            default=0,
-        ),
+        programme_s=credited_seconds_sum(programme),
         self_n=Count("pk", filter=Q(category=Category.SELF_STUDY)),
-        self_s=Sum("seconds", filter=Q(category=Category.SELF_STUDY, zero_reason=""), default=0),
+        self_s=credited_seconds_sum(Q(category=Category.SELF_STUDY)),
         abroad_n=Count("pk", filter=Q(category=Category.STUDY_ABROAD)),
-        abroad_s=Sum("seconds", filter=Q(category=Category.STUDY_ABROAD, zero_reason=""), default=0),
+        abroad_s=credited_seconds_sum(Q(category=Category.STUDY_ABROAD)),
         online_courses_n=Count(
             "source_key", filter=Q(category=Category.PLATFORM_ONLINE, source=Source.PLATFORM), distinct=True
         ),
-        online_s=Sum("seconds", filter=Q(category=Category.PLATFORM_ONLINE, zero_reason=""), default=0),
+        online_s=credited_seconds_sum(Q(category=Category.PLATFORM_ONLINE)),
         ext_online_n=Count("pk", filter=Q(category=Category.EXTERNAL_ONLINE)),
-        ext_online_s=Sum("seconds", filter=Q(category=Category.EXTERNAL_ONLINE, zero_reason=""), default=0),
-        total_s=credited,
+        ext_online_s=credited_seconds_sum(Q(category=Category.EXTERNAL_ONLINE)),
+        total_s=credited_seconds_sum(),
     )
     agg["exams_n"] = 0
     agg["exams_pass_rate"] = 0.0

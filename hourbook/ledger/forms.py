@@ -163,7 +163,14 @@ class RecordForm(EvidenceFieldMixin, forms.Form):
         required=False,
         min_value=Decimal("0.5"),
         max_digits=6,
-        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "data-days-to-hours": "id_hours"}),
+        widget=forms.NumberInput(
+            attrs={
+                "step": "0.5",
+                "min": "0.5",
+                "data-days-to-hours": "id_hours",
+                "data-hours-per-day": str(HOURS_PER_DAY),  # 第十条, read by hourbook.js
+            }
+        ),
         help_text=_("按天填写时自动换算：1 天 = 8 学时，半天 = 4 学时（第十条）"),
     )
     hours = forms.CharField(

@@ -1,6 +1,8 @@
 """The hours rules, in pure Python: records and policy in, numbers and explanation facts out.
 
-Nothing here imports Django or the project, so the rules can be read, tested and reasoned about alone.
+Nothing here imports Django; of the project it reads only the pure-Python modules where the regulation's
+figures are written once (`common.hours`: 8 学时 a day; `policy.regulation`: categories, buckets, default
+requirements and caps), so the rules can be read, tested and reasoned about alone.
 Its SQL twin (`ledger.selectors.year_summaries`) computes the same figures for many employees at once;
 a hypothesis property keeps the two equal.
 
@@ -21,33 +23,51 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-TRAINING = "training"
-ONLINE = "online"
-BUCKETS = (TRAINING, ONLINE)
-
-IN_HOUSE = "in_house"
-EXTERNAL_TRAINING = "external_training"
-SELF_STUDY = "self_study"
-STUDY_ABROAD = "study_abroad"
-PLATFORM_ONLINE = "platform_online"
-EXTERNAL_ONLINE = "external_online"
-CATEGORIES = (IN_HOUSE, EXTERNAL_TRAINING, SELF_STUDY, STUDY_ABROAD, PLATFORM_ONLINE, EXTERNAL_ONLINE)
-CATEGORY_BUCKET = {
-    IN_HOUSE: TRAINING,
-    EXTERNAL_TRAINING: TRAINING,
-    SELF_STUDY: TRAINING,
-    STUDY_ABROAD: TRAINING,
-    PLATFORM_ONLINE: ONLINE,
-    EXTERNAL_ONLINE: ONLINE,
-}
+# The regulation's figures are written once, in pure Python modules below the ledger; re-exported here
+# because the rules are where people look for them.
+from hourbook.common.hours import SECONDS_PER_DAY, SECONDS_PER_HALF_DAY, SECONDS_PER_HOUR
+from hourbook.policy.regulation import (
+    BUCKETS,
+    CATEGORIES,
+    CATEGORY_BUCKET,
+    DEFAULT_CAPS,
+    DEFAULT_ONLINE_REQUIRED,
+    DEFAULT_TRAINING_REQUIRED,
+    DEFAULT_TRAINING_REQUIRED_LEADER,
+    EXTERNAL_ONLINE,
+    EXTERNAL_TRAINING,
+    IN_HOUSE,
+    ONLINE,
+    PLATFORM_ONLINE,
+    SELF_STUDY,
+    STUDY_ABROAD,
+    TRAINING,
+)
 
 APPROVED = "approved"
 PENDING = "pending"
 REJECTED = "rejected"
 
-SECONDS_PER_HOUR = 3600
-SECONDS_PER_DAY = 8 * SECONDS_PER_HOUR  # 第十条: 1 day = 8 学时
-HALF_DAY_SECONDS = 4 * SECONDS_PER_HOUR  # 第十条: half a day = 4 学时
+
+def credited_seconds(seconds: int, zero_reason: str) -> int:
+    """What a record counts if approved: zero for a failed assessment or an ineligible trainee (第十条).
+
+    The one definition: `ledger.models.Record.credited_seconds` calls it, and its SQL form
+    (`ledger.models.CREDITED`, used by the yearly summary and the archive) is kept equal by a test.
+    """
+    return 0 if zero_reason else seconds
+
+
+def cap_reached(effective: int, cap: int | None) -> bool:
+    """A category's cap is filled: more approved records there add nothing effective (第九条五)."""
+    return cap is not None and effective >= cap
+
+
+def missing_seconds(required: int | None, effective: int) -> int:
+    """Seconds still missing to meet a requirement (0 without one, 第二条, or once it is met)."""
+    if required is None:
+        return 0
+    return max(required - effective, 0)
 
 
 @dataclass(frozen=True)
@@ -64,17 +84,17 @@ class RecordFact:
 
     @property
     def credited(self) -> int:
-        return 0 if self.zero_reason else self.seconds
+        return credited_seconds(self.seconds, self.zero_reason)
 
 
 @dataclass(frozen=True)
 class Policy:
     """Requirements and caps in seconds; a cap of None is no cap."""
 
-    training_required: int = 90 * SECONDS_PER_HOUR
-    training_required_leader: int = 110 * SECONDS_PER_HOUR
-    online_required: int = 50 * SECONDS_PER_HOUR
-    caps: Mapping[str, int | None] = field(default_factory=lambda: {SELF_STUDY: 10 * SECONDS_PER_HOUR})
+    training_required: int = DEFAULT_TRAINING_REQUIRED
+    training_required_leader: int = DEFAULT_TRAINING_REQUIRED_LEADER
+    online_required: int = DEFAULT_ONLINE_REQUIRED
+    caps: Mapping[str, int | None] = field(default_factory=lambda: dict(DEFAULT_CAPS))
 
     def cap(self, category: str) -> int | None:
         return self.caps.get(category)
@@ -104,7 +124,7 @@ class CategoryResult:
 
     @property
     def cap_reached(self) -> bool:
-        return self.cap is not None and self.effective >= self.cap
+        return cap_reached(self.effective, self.cap)
 
     @property
     def room(self) -> int | None:
@@ -130,9 +150,7 @@ class BucketResult:
 
     @property
     def missing(self) -> int:
-        if self.required is None:
-            return 0
-        return max(self.required - self.effective, 0)
+        return missing_seconds(self.required, self.effective)
 
 
 @dataclass
@@ -237,7 +255,7 @@ def max_seconds_for_range(start: date, end: date) -> int:
 
 def is_whole_half_days(seconds: int) -> bool:
     """Training hours count by half days (第十条); others are allowed but flagged for the reviewer."""
-    return seconds % HALF_DAY_SECONDS == 0
+    return seconds % SECONDS_PER_HALF_DAY == 0
 
 
 def programme_trainee_eligible(
@@ -250,3 +268,38 @@ def programme_trainee_eligible(
     if assessment_failed:
         return False
     return not absent_seconds * 7 >= programme_seconds
+
+
+__all__ = [
+    "APPROVED",
+    "BUCKETS",
+    "CATEGORIES",
+    "CATEGORY_BUCKET",
+    "EXTERNAL_ONLINE",
+    "EXTERNAL_TRAINING",
+    "IN_HOUSE",
+    "ONLINE",
+    "PENDING",
+    "PLATFORM_ONLINE",
+    "REJECTED",
+    "SECONDS_PER_DAY",
+    "SECONDS_PER_HALF_DAY",
+    "SECONDS_PER_HOUR",
+    "SELF_STUDY",
+    "STUDY_ABROAD",
+    "TRAINING",
+    "BucketResult",
+    "CategoryResult",
+    "Policy",
+    "RecordFact",
+    "YearResult",
+    "allocation_key",
+    "cap_reached",
+    "compute_year",
+    "credited_seconds",
+    "effective_total",
+    "is_whole_half_days",
+    "max_seconds_for_range",
+    "missing_seconds",
+    "programme_trainee_eligible",
+]

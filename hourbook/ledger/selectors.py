@@ -200,7 +200,7 @@ def annotate_year_summary(qs: QuerySet, year: int, policies: dict[int, ResolvedP
 
 
 @dataclass(frozen=True)
-class Summary:
+class YearFigures:
     """One employee's year as the SQL twin computes it."""
 
     employee_id: int
@@ -217,8 +217,8 @@ class Summary:
     met: bool | None
 
 
-def year_summaries(year: int, employees: QuerySet | None = None, units=None) -> dict[int, Summary]:
-    """The SQL twin for a set of employees: {employee_id: Summary}, in four queries.
+def year_summaries(year: int, employees: QuerySet | None = None, units=None) -> dict[int, YearFigures]:
+    """The SQL twin for a set of employees: {employee_id: YearFigures}, in four queries.
 
     `units` (optional) are the units whose policies may be needed; by default every unit of the
     population's units-for-the-year is resolved.
@@ -248,7 +248,7 @@ def year_summaries(year: int, employees: QuerySet | None = None, units=None) -> 
         fields += [f"n_{category}", f"t_{category}", f"e_{category}", f"p_{category}"]
     out = {}
     for row in qs.values(*fields):
-        out[row["pk"]] = Summary(
+        out[row["pk"]] = YearFigures(
             employee_id=row["pk"],
             unit_id=row["unit_at"],
             level=row["level_at"],

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from .choices import Category, Status
-from .models import Record, YearSummary
+from .models import Record, YearSummary, credited_seconds_sum
 
 Pair = tuple[int, int]  # (employee_id, year)
 
@@ -34,7 +34,7 @@ def aggregate(pairs: Iterable[Pair] | None = None, *, employee_ids=None, year: i
         qs = qs.filter(year=year)
     rows = qs.values("employee_id", "year", "category").annotate(
         approved_count=Count("pk", filter=Q(status=Status.APPROVED)),
-        credited_seconds=Sum("seconds", filter=Q(status=Status.APPROVED, zero_reason=""), default=0),
+        credited_seconds=credited_seconds_sum(),
         pending_count=Count("pk", filter=Q(status=Status.PENDING)),
         pending_seconds=Sum("seconds", filter=Q(status=Status.PENDING), default=0),
     )

@@ -2,18 +2,22 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from hourbook.org.models import Unit
 
-H = 3600
+from . import regulation
 
 MSG_LOOSER_REQUIREMENT = _(
     "“%(field)s”为 %(value)s 学时，低于上级规定的 %(inherited)s 学时；单位规则只能更严格（第十六条）。"
 )
 MSG_LOOSER_CAP = _(
     "“%(field)s”上限为 %(value)s 学时，高于上级规定的上限 %(inherited)s 学时；单位规则只能更严格（第十六条）。"
+)
+MSG_LEADER_BELOW_ORDINARY = _(
+    "处级及以上培训学时要求（%(leader)s 学时）不能低于培训学时要求（%(ordinary)s 学时）；"
+    "请将处级及以上要求设为至少 %(ordinary)s 学时。"
 )
 
 
@@ -25,16 +29,22 @@ class YearPolicy(models.Model):
     """The academy's requirements and caps for one year. A year without one uses the latest earlier year's."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
-    training_required = models.PositiveIntegerField(_("培训学时要求"), default=90 * H)
-    training_required_leader = models.PositiveIntegerField(_("处级及以上培训学时要求"), default=110 * H)
-    online_required = models.PositiveIntegerField(_("网络学时要求"), default=50 * H)
+    training_required = models.PositiveIntegerField(
+        _("培训学时要求"), default=regulation.DEFAULT_TRAINING_REQUIRED
+    )
+    training_required_leader = models.PositiveIntegerField(
+        _("处级及以上培训学时要求"), default=regulation.DEFAULT_TRAINING_REQUIRED_LEADER
+    )
+    online_required = models.PositiveIntegerField(
+        _("网络学时要求"), default=regulation.DEFAULT_ONLINE_REQUIRED
+    )
     cap_in_house = _cap_field(_("院内培训项目上限"))
     cap_external_training = _cap_field(_("线下培训上限"))
     cap_self_study = models.PositiveIntegerField(
         _("在职自学上限"),
         null=True,
         blank=True,
-        default=10 * H,
+        default=regulation.DEFAULT_SELF_STUDY_CAP,
         help_text=_("秒；第九条五：在职自学最多计入10学时"),
     )
     cap_study_abroad = _cap_field(_("公派留学上限"))
@@ -54,10 +64,21 @@ class YearPolicy(models.Model):
                 name="policy_requirements_positive",
                 violation_error_message=_("学时要求必须大于零"),
             ),
+            models.CheckConstraint(
+                condition=Q(training_required_leader__gte=F("training_required")),
+                name="policy_leader_not_below_ordinary",
+                violation_error_message=_("处级及以上培训学时要求不能低于培训学时要求"),
+            ),
         ]
 
     def __str__(self) -> str:
         return _("%(year)s 年度政策") % {"year": self.year}
+
+    def clean(self) -> None:
+        """The leaders' training requirement is never below the ordinary one (DOMAIN.md, 第十六条)."""
+        errors = _leader_errors(ordinary=self.training_required, leader=self.training_required_leader)
+        if errors:
+            raise ValidationError(errors)
 
 
 class UnitRule(models.Model):
@@ -91,6 +112,13 @@ class UnitRule(models.Model):
                 name="unitrule_one_per_unit_year",
                 violation_error_message=_("该单位该年度已有规定"),
             ),
+            models.CheckConstraint(
+                condition=Q(training_required__isnull=True)
+                | Q(training_required_leader__isnull=True)
+                | Q(training_required_leader__gte=F("training_required")),
+                name="unitrule_leader_not_below_ordinary",
+                violation_error_message=_("处级及以上培训学时要求不能低于培训学时要求"),
+            ),
         ]
         indexes = [
             # Resolving a year's rules for a set of units.
@@ -101,6 +129,8 @@ class UnitRule(models.Model):
         return f"{self.unit} · {self.year}"
 
     def clean(self) -> None:
+        """Refuse what would loosen the inherited policy (第十六条), and a combination that would leave the
+        leaders' training requirement below the ordinary one (DOMAIN.md): both at the field to change."""
         from .selectors import inherited_policy  # avoid import cycle at module load
 
         if not self.unit_id or not self.year:
@@ -110,7 +140,7 @@ class UnitRule(models.Model):
         for name in ("training_required", "training_required_leader", "online_required"):
             value = getattr(self, name)
             base = getattr(inherited, name)
-            if value is not None and value < base:
+            if value is not None and regulation.is_looser_requirement(value, base):
                 errors[name] = ValidationError(
                     MSG_LOOSER_REQUIREMENT,
                     code="looser",
@@ -123,8 +153,7 @@ class UnitRule(models.Model):
         for category, base in inherited.caps.items():
             name = f"cap_{category}"
             value = getattr(self, name)
-            # Uncapped is the loosest: any value is stricter than no cap, and None inherits.
-            if value is not None and base is not None and value > base:
+            if regulation.is_looser_cap(value, base):
                 errors[name] = ValidationError(
                     MSG_LOOSER_CAP,
                     code="looser",
@@ -134,8 +163,28 @@ class UnitRule(models.Model):
                         "inherited": _fmt(base),
                     },
                 )
+        if not errors:
+            # What the unit would hold with this rule applied on top of what it inherits.
+            ordinary = regulation.stricter_requirement(self.training_required, inherited.training_required)
+            leader = regulation.stricter_requirement(
+                self.training_required_leader, inherited.training_required_leader
+            )
+            errors = _leader_errors(ordinary=ordinary, leader=leader)
         if errors:
             raise ValidationError(errors)
+
+
+def _leader_errors(*, ordinary: int | None, leader: int | None) -> dict[str, ValidationError]:
+    """{field: error} when the leaders' training requirement would lie below the ordinary one."""
+    if ordinary is None or leader is None or leader >= ordinary:
+        return {}
+    return {
+        "training_required_leader": ValidationError(
+            MSG_LEADER_BELOW_ORDINARY,
+            code="leader_below_ordinary",
+            params={"leader": _fmt(leader), "ordinary": _fmt(ordinary)},
+        )
+    }
 
 
 def _fmt(seconds: int) -> str:

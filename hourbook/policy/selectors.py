@@ -1,6 +1,10 @@
 """Resolving the policy that applies to a unit in a year: the academy's, tightened by every ancestor's rule.
 
 Requirement: the highest of the academy's and each ancestor rule's. Cap: the lowest; no cap is the loosest (第十六条).
+Which is stricter is decided once, in `policy.regulation`. The leaders' training requirement that applies is never
+below the ordinary one: a rule that would make it so is refused when saved (`UnitRule.clean`), and a combination
+of rules of different units (an ancestor raising the ordinary requirement above a descendant's leaders') resolves
+to the ordinary one.
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hourbook.org.models import Unit
 
+from . import regulation
 from .choices import CAP_FIELDS, Category
 from .models import UnitRule, YearPolicy
 
@@ -54,14 +59,21 @@ def _tighten(base: ResolvedPolicy, rule: UnitRule) -> ResolvedPolicy:
     label = _("%(unit)s补充规定") % {"unit": rule.unit.name}
     for name in REQUIREMENT_FIELDS:
         value = getattr(rule, name)
-        if value is not None and value > values[name]:
-            values[name] = value
+        stricter = regulation.stricter_requirement(value, values[name])
+        if stricter != values[name]:
+            values[name] = stricter
             sources[name] = label
     for category, cap_field in CAP_FIELDS.items():
-        value = getattr(rule, cap_field)
-        if value is not None and (caps[category] is None or value < caps[category]):
-            caps[category] = value
+        stricter = regulation.stricter_cap(getattr(rule, cap_field), caps[category])
+        if stricter != caps[category]:
+            caps[category] = stricter
             sources[cap_field] = label
+    leader = regulation.leader_requirement(
+        ordinary=values["training_required"], leader=values["training_required_leader"]
+    )
+    if leader != values["training_required_leader"]:
+        values["training_required_leader"] = leader
+        sources["training_required_leader"] = sources["training_required"]
     return ResolvedPolicy(year=base.year, caps=caps, sources=sources, **values)
 
 

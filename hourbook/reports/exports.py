@@ -16,8 +16,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from hourbook.common.hours import seconds_to_hours
+from hourbook.common.hours import missing_seconds_to_hours, seconds_to_hours
 from hourbook.common.xlsx import set_value
+from hourbook.ledger import rules
 from hourbook.ledger.choices import Category, Status
 from hourbook.org.choices import PositionLevel
 
@@ -30,6 +31,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _hours(seconds: int | None):
     """学时 as a number, truncated to two decimals like every page (never 50.00 beside 未达标)."""
     return None if seconds is None else seconds_to_hours(seconds)
+
+
+def _missing(required: int | None, effective: int):
+    """学时 still missing, rounded up like every page (never 0 beside 未达标); empty without a requirement."""
+    return None if required is None else missing_seconds_to_hours(rules.missing_seconds(required, effective))
 
 
 def _met(met: bool | None) -> str:
@@ -86,8 +92,10 @@ def unit_report_xlsx(qs, *, year: int, unit_names: dict[int, str], filename: str
         _("人员类别"),
         _("培训学时（有效）"),
         _("培训学时要求"),
+        _("培训学时还差"),
         _("网络学时（有效）"),
         _("网络学时要求"),
+        _("网络学时还差"),
         _("总学时"),
         _("培训学时待审核"),
         _("网络学时待审核"),
@@ -109,8 +117,10 @@ def unit_report_xlsx(qs, *, year: int, unit_names: dict[int, str], filename: str
                 kind,
                 _hours(e.training_effective),
                 _hours(e.training_required),
+                _missing(e.training_required, e.training_effective),
                 _hours(e.online_effective),
                 _hours(e.online_required),
+                _missing(e.online_required, e.online_effective),
                 _hours(e.total),
                 _hours(e.training_pending),
                 _hours(e.online_pending),
@@ -121,7 +131,7 @@ def unit_report_xlsx(qs, *, year: int, unit_names: dict[int, str], filename: str
         title=_("%(year)s年度学时") % {"year": year},
         headers=headers,
         rows=rows(),
-        widths=[14, 10, 24, 12, 14, 14, 12, 14, 12, 10, 14, 14, 8],
+        widths=[14, 10, 24, 12, 14, 14, 12, 12, 14, 12, 12, 10, 14, 14, 8],
         filename=filename,
     )
 

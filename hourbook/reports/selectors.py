@@ -142,7 +142,9 @@ class Completion:
 
 
 @dataclass
-class Summary:
+class ReportOverview:
+    """A unit report's overview: completion of the unit and of each sub-unit, and the histogram."""
+
     total: Completion
     children: list[Completion]
     histogram: list[int]
@@ -154,7 +156,7 @@ class Summary:
         return [*labels, f"≥{(HIST_BUCKETS - 1) * step}"]
 
 
-def report_summary(scope: ReportScope, *, own_label: str) -> Summary:
+def report_overview(scope: ReportScope, *, own_label: str) -> ReportOverview:
     """Completion of the unit and of each direct sub-unit's subtree, and the histogram of effective training
     hours of the counted people: one GROUP BY over the annotated population, in SQL."""
     inner = scope.figures().order_by().values("unit_at", "kind", "met", "training_effective")
@@ -197,7 +199,7 @@ def report_summary(scope: ReportScope, *, own_label: str) -> Summary:
     ordered = [parts[c.pk] for c in children]
     if own.counted or own.left or own.other:
         ordered.insert(0, own)
-    return Summary(total=total, children=ordered, histogram=histogram)
+    return ReportOverview(total=total, children=ordered, histogram=histogram)
 
 
 def records_for_export(user, *, unit: Unit, year: int) -> QuerySet:

@@ -25,8 +25,8 @@ from .selectors import (
     figures_for,
     records_for_export,
     report_list,
+    report_overview,
     report_people,
-    report_summary,
 )
 
 PAGE_SIZE = 50
@@ -84,7 +84,7 @@ def unit_report(request: HttpRequest) -> HttpResponse:
         people = report_people(scope, filters).values_list("pk", flat=True)
         page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = figures_for(scope, list(page.object_list), filters.sort)
-    summary = report_summary(scope, own_label=_("本级"))
+    summary = report_overview(scope, own_label=_("本级"))
     names = {u.pk: u.name for u in scope.units}
     query = _query(form, *FILTER_FIELDS)
     context = {

@@ -10,7 +10,8 @@ Flags (DOMAIN.md, Review and Hours; 第九条二, 第九条五, 第十条):
 - cross_year: the start date lies in an earlier year than the record's year (the year of its end date);
 - no_evidence: no certificate, photo or PDF attached;
 - cap_reached: the category's cap for the person's year is already filled by approved records, so approving
-  adds no effective hours (第九条五; the cap of the record's unit and year, `rules.effective_total`).
+  adds no effective hours (第九条五; the yearly summary's credited seconds, `rules.cap_reached` against the
+  cap of the record's unit and year).
 
 Decisions taken here:
 - "Hours not matching 8 a day": more than 8 × the days of the range cannot be stored (a database constraint
@@ -21,20 +22,19 @@ Decisions taken here:
   record counts nothing, so it cannot be counted twice.
 
 All flags of a list of records are computed in a fixed number of queries: one for evidence, one for the
-person's other records, one aggregate of approved hours, plus the policies of each distinct year of the
+person's other records, one read of the yearly summary rows, plus the policies of each distinct year of the
 list (two queries per year; a page of the year-end rush holds one or two years).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from hourbook.common.hours import format_hours
 from hourbook.ledger import rules
 from hourbook.ledger.choices import CATEGORY_BUCKET, Category, Status
-from hourbook.ledger.models import Evidence, Record
+from hourbook.ledger.models import Evidence, Record, YearSummary
 from hourbook.policy.selectors import policies_for_units
 
 DUPLICATE = "duplicate"
@@ -162,8 +162,9 @@ def _other_records(pending: list[Record]) -> dict[int, list[tuple]]:
 def _caps_reached(pending: list[Record]) -> dict[int, int]:
     """{record pk: cap} for the records whose category cap is already filled for their person and year.
 
-    Approved credited hours per (person, year, category) in one aggregate (the engine's `t_<category>`),
-    capped with `rules.effective_total` against the policy of the record's unit and year.
+    The approved credited seconds per (person, year, category) are the yearly summary's figures (the same
+    rows the SQL twin reads, `ledger.summary`), and "reached" is the rules' own `rules.cap_reached` of the
+    effective part, against the policy of the record's unit and year: no second aggregate of the records.
     """
     policies = {}
     for year in sorted({r.year for r in pending}):
@@ -173,23 +174,17 @@ def _caps_reached(pending: list[Record]) -> dict[int, int]:
     if not capped:
         return {}
     totals = {
-        (row["employee_id"], row["year"], row["category"]): row["total"]
-        for row in Record.objects.live()
-        .filter(
+        (row.employee_id, row.year, row.category): row.credited_seconds
+        for row in YearSummary.objects.filter(
             employee_id__in={r.employee_id for r in capped},
             year__in={r.year for r in capped},
             category__in={r.category for r in capped},
-            status=Status.APPROVED,
-            zero_reason="",
-        )
-        .values("employee_id", "year", "category")
-        .annotate(total=Sum("seconds"))
-        .order_by()
+        ).only("employee_id", "year", "category", "credited_seconds")
     }
     out = {}
     for record in capped:
         cap = policies[record.year][record.unit_id].caps[record.category]
         total = totals.get((record.employee_id, record.year, record.category), 0)
-        if rules.effective_total(total, cap) >= cap:
+        if rules.cap_reached(rules.effective_total(total, cap), cap):
             out[record.pk] = cap
     return out

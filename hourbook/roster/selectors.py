@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from hourbook.accounts.models import User
 from hourbook.accounts.scope import hr_units_q, scope_of
 from hourbook.common.dates import today
-from hourbook.ledger.selectors import Summary, level_expression, reference_day_expression, year_summaries
+from hourbook.ledger.selectors import YearFigures, level_expression, reference_day_expression, year_summaries
 from hourbook.org.models import Employee, Unit
 
 
@@ -73,7 +73,7 @@ def roster_list(
     return qs.order_by("unit__path", "arp")
 
 
-def current_year_status(employee_ids: list[int]) -> dict[int, Summary]:
+def current_year_status(employee_ids: list[int]) -> dict[int, YearFigures]:
     """This year's figures of the given people (the page's), from the SQL twin: five queries in all."""
     if not employee_ids:
         return {}

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hourbook.common.hours import SECONDS_PER_HOUR
+from hourbook.common.hours import SECONDS_PER_DAY, SECONDS_PER_HALF_DAY
 
 
 class ProgrammeState(models.TextChoices):
@@ -19,8 +19,8 @@ class SessionLength(models.TextChoices):
 
 
 SESSION_SECONDS = {
-    SessionLength.DAY: 8 * SECONDS_PER_HOUR,
-    SessionLength.HALF: 4 * SECONDS_PER_HOUR,
+    SessionLength.DAY: SECONDS_PER_DAY,
+    SessionLength.HALF: SECONDS_PER_HALF_DAY,
 }
 
 

@@ -4,7 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from hourbook.common.hours import format_hms, format_hours
+from hourbook.common.hours import format_hms, format_hours, format_missing_hours
+from hourbook.ledger import rules
 
 register = template.Library()
 
@@ -15,6 +16,16 @@ def hours(seconds) -> str:
     if seconds is None or seconds == "":
         return "—"
     return format_hours(int(seconds))
+
+
+@register.filter
+def missing_hours(required, effective) -> str:
+    """`{{ required|missing_hours:effective }}`: hours still missing, rounded up (never "还差 0" beside
+    未达标); empty when there is no requirement or it is met."""
+    if required is None or required == "" or effective is None or effective == "":
+        return ""
+    missing = rules.missing_seconds(int(required), int(effective))
+    return format_missing_hours(missing) if missing else ""
 
 
 @register.filter

@@ -8,13 +8,15 @@ document.addEventListener("DOMContentLoaded", () => {
       el.checked = box.checked;
     });
   });
-  // Days → hours helper on record forms: 1 day = 8 学时 (第十条).
+  // Days → hours helper on record forms: 1 day = 8 学时 (第十条), the figure the server puts in
+  // data-hours-per-day (common.hours.HOURS_PER_DAY), so the rule is written once.
   document.body.addEventListener("input", (event) => {
     const days = event.target.closest("[data-days-to-hours]");
     if (!days) return;
     const hours = document.getElementById(days.dataset.daysToHours);
     const value = parseFloat(days.value);
-    if (hours && !Number.isNaN(value)) hours.value = (value * 8).toString();
+    const perDay = parseFloat(days.dataset.hoursPerDay);
+    if (hours && !Number.isNaN(value) && !Number.isNaN(perDay)) hours.value = (value * perDay).toString();
   });
   // Double-submit guard: <button data-submit-once data-busy-text="…"> is disabled once its form submits
   // (the server is idempotent anyway: ten identical submits make one record).
