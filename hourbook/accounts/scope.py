@@ -61,11 +61,6 @@ def scope_of(user) -> Scope:
     return scope
 
 
-def clear_scope_cache(user) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
 def paths_q(paths, path_field: str) -> Q:
     """Rows whose unit path lies in any of the given subtrees."""
     condition = Q(pk__in=[])

@@ -22,8 +22,3 @@ def year_reference_day(year: int, *, left_on: dt.date | None = None) -> dt.date:
     if left_on is not None and left_on < day:
         day = left_on
     return day
-
-
-def days_inclusive(start: dt.date, end: dt.date) -> int:
-    """Days of a date range counted inclusively: (end - start) + 1."""
-    return (end - start).days + 1

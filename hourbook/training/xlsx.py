@@ -16,10 +16,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from hourbook.common.xlsx import READ_ERRORS, SpreadsheetRefused, cell_text, is_formula, open_xlsx, set_value
+from hourbook.common.xlsx import (
+    MAX_FILE_BYTES,
+    READ_ERRORS,
+    SpreadsheetRefused,
+    cell_text,
+    is_formula,
+    open_xlsx,
+    set_value,
+)
 
 MAX_ROWS = 5000
-ARP_HEADER = "员工ARP编号"
 
 MSG_TOO_LARGE = _("文件不能超过 5 MB")
 MSG_TOO_MANY_ROWS = _("名单不能超过 5000 行")
@@ -45,7 +52,7 @@ def read_arp_list(uploaded) -> list[tuple[int, str]]:
 
     A first row that reads like headers (员工ARP编号, 员工姓名…) is skipped.
     """
-    if uploaded.size > 5 * 1024 * 1024:  # refuse before reading the bytes into memory
+    if uploaded.size > MAX_FILE_BYTES:  # refuse before reading the bytes into memory
         raise XlsxError([str(MSG_TOO_LARGE)])
     try:
         workbook = open_xlsx(uploaded.read())
