@@ -114,11 +114,49 @@ def inherited_policy(*, year: int, unit: Unit) -> ResolvedPolicy:
     return policies_for_units(year=year, units=[unit], include_self=False)[unit.pk]
 
 
+def rule_units(user) -> list[Unit]:
+    """The units whose rules a user may see and (for the current year) set: an HR admin's unit trees, every
+    unit for the academy admin; in tree order."""
+    from hourbook.accounts.scope import hr_units_q
+
+    return list(Unit.objects.filter(hr_units_q(user, "path")).order_by("path"))
+
+
+def unit_rule_of(*, unit: Unit, year: int) -> UnitRule | None:
+    """A unit's own rule of a year, if it has one."""
+    return UnitRule.objects.filter(unit=unit, year=year).first()
+
+
+def sub_unit_rules(*, unit: Unit, year: int):
+    """The rules of a year set by the units below `unit`, in tree order."""
+    return (
+        UnitRule.objects.filter(year=year, unit__path__startswith=unit.path)
+        .exclude(unit=unit)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+
+
+def own_year_policy(year: int) -> YearPolicy | None:
+    """The policy row of `year` itself (None when the year inherits an earlier year's)."""
+    return YearPolicy.objects.filter(year=year).first()
+
+
+def year_policies():
+    """Every year's policy row, newest first."""
+    return YearPolicy.objects.order_by("-year")
+
+
 __all__ = [
     "Category",
     "ResolvedPolicy",
     "inherited_policy",
+    "own_year_policy",
     "policies_for_units",
     "policy_for_unit",
+    "rule_units",
+    "sub_unit_rules",
+    "unit_rule_of",
+    "year_policies",
     "year_policy",
 ]

@@ -3,7 +3,8 @@ academy's yearly policy (academy admin only).
 
 Unit rules are for unit HR admins over their unit trees (a unit outside them is a 404); the model's
 `clean()` refuses anything looser than what the unit inherits and its message is shown at the field.
-Rules of a past year change past results, so only the academy admin edits them.
+Rules of a past year change past results, so only the academy admin edits them. Who may write is decided by
+`policy.services` (a refusal is a 403); the views only choose what to show. Reads are `policy.selectors`.
 """
 
 from django.contrib import messages
@@ -16,16 +17,25 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hourbook.accounts.scope import hr_units_q, scope_of
+from hourbook.accounts.scope import scope_of
 from hourbook.common.dates import today
 from hourbook.org.choices import PositionLevel
-from hourbook.org.models import Unit
 
 from .choices import CAP_FIELDS, Category
 from .forms import RULE_FIELDS, UnitRuleForm, YearPolicyForm
 from .models import UnitRule, YearPolicy
-from .selectors import REQUIREMENT_FIELDS, inherited_policy, policy_for_unit, year_policy
-from .services import unit_rule_delete, unit_rule_save, year_policy_save
+from .selectors import (
+    REQUIREMENT_FIELDS,
+    inherited_policy,
+    own_year_policy,
+    policy_for_unit,
+    rule_units,
+    sub_unit_rules,
+    unit_rule_of,
+    year_policies,
+    year_policy,
+)
+from .services import MSG_RULE_PAST_YEAR, rule_editable_by, unit_rule_delete, unit_rule_save, year_policy_save
 
 MIN_YEAR = 2019
 
@@ -82,7 +92,7 @@ def unit_rules(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if not scope.is_hr:
         raise PermissionDenied
-    units = list(Unit.objects.filter(hr_units_q(request.user, "path")).order_by("path"))
+    units = rule_units(request.user)
     if not units:
         raise Http404
     year = _year(request, ahead=1)
@@ -95,14 +105,14 @@ def unit_rules(request: HttpRequest) -> HttpResponse:
             raise Http404  # a unit outside the admin's trees
     else:
         unit = units[0]
-    editable = year >= today().year or scope.academy_admin
-    rule = UnitRule.objects.filter(unit=unit, year=year).first()
+    editable = rule_editable_by(request.user, year=year)
+    rule = unit_rule_of(unit=unit, year=year)
     form = UnitRuleForm(request.POST or None, rule=rule)
     here = reverse("policy:rules") + "?" + urlencode({"year": year, "unit": unit.pk})
 
     if request.method == "POST":
-        if not editable:
-            raise PermissionDenied
+        if not editable:  # a convenience: the services refuse it too
+            raise PermissionDenied(MSG_RULE_PAST_YEAR)
         if request.POST.get("action") == "delete":
             if rule is not None:
                 unit_rule_delete(actor=request.user, rule=rule)
@@ -134,10 +144,7 @@ def unit_rules(request: HttpRequest) -> HttpResponse:
         "form": form,
         "academy": year_policy(year),
         "rows": _rows(academy=year_policy(year), inherited=inherited, effective=effective, form=form),
-        "sub_rules": UnitRule.objects.filter(year=year, unit__path__startswith=unit.path)
-        .exclude(unit=unit)
-        .select_related("unit")
-        .order_by("unit__path"),
+        "sub_rules": sub_unit_rules(unit=unit, year=year),
     }
     return render(request, "policy/rules.html", context, status=422 if form.errors else 200)
 
@@ -185,7 +192,7 @@ def year_policy_edit(request: HttpRequest) -> HttpResponse:
     if not scope_of(request.user).academy_admin:
         raise PermissionDenied
     year = _year(request, ahead=1)
-    own = YearPolicy.objects.filter(year=year).first()
+    own = own_year_policy(year)
     shown = own or year_policy(year)
     form = YearPolicyForm(request.POST or None, policy=shown)
     if request.method == "POST" and form.is_valid():
@@ -206,6 +213,6 @@ def year_policy_edit(request: HttpRequest) -> HttpResponse:
         "own": own,
         "inherited_from": None if own else (shown.year if shown.pk else None),
         "past": year < today().year,
-        "policies": YearPolicy.objects.order_by("-year"),
+        "policies": year_policies(),
     }
     return render(request, "policy/year_policy.html", context, status=422 if form.errors else 200)
