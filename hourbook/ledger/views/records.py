@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +25,8 @@ from ..forms import (
     RecordFilterForm,
     RecordForm,
 )
-from ..models import Record, RecordTransition
+from ..models import Record
+from ..record_selectors import own_records, record_history
 from ..rules import is_whole_half_days
 from ..validation import EVIDENCE_MAX_PER_RECORD
 from .common import own_employee, year_choices
@@ -65,15 +65,6 @@ def _category_or_404(category: str) -> str:
     return category
 
 
-def _last_rejection_reason():
-    """The reason of a record's last 未通过 transition, as a correlated subquery (one query per page)."""
-    return Subquery(
-        RecordTransition.objects.filter(record=OuterRef("pk"), to_status=Status.REJECTED)
-        .order_by("-created_at", "-pk")
-        .values("reason")[:1]
-    )
-
-
 @login_required
 @require_GET
 def record_list(request: HttpRequest, category: str) -> HttpResponse:
@@ -81,12 +72,7 @@ def record_list(request: HttpRequest, category: str) -> HttpResponse:
     employee = own_employee(request)
     category = _category_or_404(category)
     filters = RecordFilterForm(request.GET, years=year_choices())
-    records = filters.filter(
-        Record.objects.live()
-        .filter(employee_id=employee.pk, category=category)
-        .annotate(reject_reason=_last_rejection_reason())
-        .only("pk", "year", "name", "start_date", "end_date", "seconds", "status", "source", "deleted_at")
-    )
+    records = filters.filter(own_records(employee_id=employee.pk, category=category))
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -280,7 +266,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(
         Record.objects.live().visible_to(request.user).select_related("employee", "unit"), pk=pk
     )
-    transitions = list(record.transitions.select_related("actor__employee"))
+    transitions = record_history(record)
     for t in transitions:
         t.from_label = STATUS_LABELS.get(t.from_status, t.from_status)
         t.to_label = STATUS_LABELS.get(t.to_status, t.to_status)

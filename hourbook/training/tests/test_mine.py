@@ -37,14 +37,14 @@ def test_trainee_sees_sessions_attendance_result_and_hours(cast, login):
 
     response = login(cast.employee).get(reverse("training:my_programmes"))
     body = response.content.decode()
-    cards = {c["programme"].name: c for c in response.context["cards"]}
+    cards = {c.programme.name: c for c in response.context["cards"]}
     assert set(cards) == {"青年骨干培训班", "安全生产专题讲座", "尚未登记的班"}
-    assert cards["青年骨干培训班"]["record"].credited_seconds == 16 * 3600
+    assert cards["青年骨干培训班"].record.credited_seconds == 16 * 3600
     assert "已登记 16 学时" in body
-    assert cards["安全生产专题讲座"]["record"].zero_reason == "absence"
+    assert cards["安全生产专题讲座"].record.zero_reason == "absence"
     assert "累计缺席（含请假）达培训总学时1/7及以上，不予登记学时（第十条）" in body
     assert "请假" in body and "合格" in body
-    assert cards["尚未登记的班"]["record"] is None and "尚未登记学时" in body
+    assert cards["尚未登记的班"].record is None and "尚未登记学时" in body
 
 
 @pytest.mark.parametrize("n", [2, 10])

@@ -7,17 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hourbook.common.hours import seconds_to_hours
-from hourbook.ledger.choices import Assessment, Source
-from hourbook.ledger.models import Record
+from hourbook.ledger.choices import Assessment
 
 from ..choices import AttendanceStatus
-from ..models import Attendance
+from ..selectors import attendance_marks, programme_records, programme_sessions, programme_trainees
 from ..xlsx import fit_columns, new_workbook, workbook_response, write_row
 from .common import managed_programme, require_manager
-
-
-def _trainees(programme):
-    return programme.trainees.select_related("employee__unit").order_by("employee__arp", "pk")
 
 
 @login_required
@@ -25,20 +20,15 @@ def _trainees(programme):
 def export_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """考勤表: one row per trainee, one column per session, then absence and the assessment result."""
     programme = managed_programme(request, pk)
-    sessions = list(programme.sessions.order_by("date", "pk"))
-    marks = {
-        (a.trainee_id, a.session_id): a.status
-        for a in Attendance.objects.filter(session__programme=programme).only(
-            "trainee_id", "session_id", "status"
-        )
-    }
+    sessions = programme_sessions(programme)
+    marks = attendance_marks(programme)
     labels = dict(AttendanceStatus.choices)
     results = dict(Assessment.choices)
     headers = [_("序号"), _("员工姓名"), _("员工ARP编号"), _("单位名称")]
     headers += [f"{s.date:%Y-%m-%d} {s.get_length_display()}" for s in sessions]
     headers += [_("缺勤（含请假）学时"), _("考核结果")]
     workbook, sheet = new_workbook(_("考勤表"), headers)
-    for number, trainee in enumerate(_trainees(programme), start=1):
+    for number, trainee in enumerate(programme_trainees(programme), start=1):
         absent = 0
         cells = []
         for session in sessions:
@@ -67,12 +57,7 @@ def export_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def export_hours(request: HttpRequest, pk: int) -> HttpResponse:
     """登记学时: the live ledger records of the programme, as registered (with zero reasons)."""
     programme = managed_programme(request, pk)
-    records = (
-        Record.objects.live()
-        .filter(source=Source.PROGRAMME, source_key__startswith=programme.key_prefix)
-        .select_related("employee", "unit")
-        .order_by("employee__arp", "pk")
-    )
+    records = programme_records(programme)
     headers = [
         _("员工姓名"),
         _("员工ARP编号"),
@@ -120,8 +105,8 @@ def signin_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         "training/signin_sheet.html",
         {
             "programme": programme,
-            "sessions": list(programme.sessions.order_by("date", "pk")),
-            "trainees": list(_trainees(programme)),
+            "sessions": programme_sessions(programme),
+            "trainees": list(programme_trainees(programme)),
         },
     )
 
