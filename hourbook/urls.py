@@ -11,7 +11,7 @@ urlpatterns = [
     path("roster/", include("hourbook.roster.urls")),
     path("training/", include("hourbook.training.urls")),
     path("reports/", include("hourbook.reports.urls")),
-    path("rules/", include("hourbook.policy.urls")),
+    path("policy/", include("hourbook.policy.urls")),
     path("audit/", include("hourbook.audit.urls")),
     path("jobs/", include("hourbook.jobs.urls")),
     path("admin/", admin.site.urls),

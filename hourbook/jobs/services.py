@@ -1,6 +1,10 @@
 """Starting, running, sweeping background jobs. A job's handler is a function taking (job, progress)
 and returning (file name, bytes or a file path) or None; its effect (attaching the result, telling the owner)
-happens once, in the transaction that marks the job succeeded."""
+happens once, in the transaction that marks the job succeeded.
+
+Each app registers its own handlers from its `AppConfig.ready()` with `job_handler_register`, as the
+handler lives beside the code it runs; this app names none of them and imports nothing of the apps above it.
+"""
 
 import datetime as dt
 import logging
@@ -13,8 +17,8 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .models import Job, JobStatus
@@ -32,10 +36,17 @@ def heartbeat_seconds() -> float:
     return max(0.2, settings.JOB_STALE_SECONDS / 6)
 
 
-# Handlers by kind: dotted paths, so this app imports nothing of the apps above it.
-HANDLERS: dict[str, str] = {
-    "reports.records_export": "hourbook.reports.jobs.records_export",
-}
+Handler = Callable[[Job, "Progress"], tuple[str, bytes | str | os.PathLike] | None]
+
+# Handlers by kind, filled by each app's AppConfig.ready() through `job_handler_register`.
+HANDLERS: dict[str, Handler] = {}
+
+
+def job_handler_register(kind: str, handler: Handler) -> None:
+    """Register the handler of a job kind ("<app>.<what>"); a kind is registered once."""
+    if HANDLERS.get(kind, handler) is not handler:
+        raise ValueError(f"job kind {kind!r} is already registered")
+    HANDLERS[kind] = handler
 
 
 def job_start(*, owner, kind: str, title: str, params: dict | None = None) -> Job:
@@ -83,7 +94,7 @@ def job_run(job_id: int) -> None:
         return
     job = Job.objects.get(pk=job_id)
     attempt = job.attempts
-    handler: Callable = import_string(HANDLERS[job.kind])
+    handler = HANDLERS[job.kind]
     try:
         result = handler(job, Progress(job, attempt))
     except Exception as exc:
@@ -149,12 +160,12 @@ def _notify(job_id: int) -> None:
         notification_send(
             recipient=job.owner,
             title=_("“%(t)s”已完成，可以下载") % {"t": job.title},
-            link=f"/jobs/{job.pk}/",
+            link=reverse("jobs:detail", args=[job.pk]),
         )
     else:
         notification_send(
             recipient=job.owner,
             title=_("“%(t)s”失败") % {"t": job.title},
             body=job.error,
-            link=f"/jobs/{job.pk}/",
+            link=reverse("jobs:detail", args=[job.pk]),
         )

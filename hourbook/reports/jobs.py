@@ -11,6 +11,7 @@ from .exports import RECORD_WIDTHS, record_headers, record_rows, write_xlsx_file
 from .selectors import records_for_export
 
 PROGRESS_EVERY = 1000
+RECORDS_EXPORT = "reports.records_export"  # the job kind, registered in ReportsConfig.ready()
 
 
 def records_export(job, progress) -> tuple[str, Path]:

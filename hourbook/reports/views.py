@@ -18,6 +18,7 @@ from hourbook.roster.selectors import hr_units, require_hr
 
 from .exports import records_xlsx, unit_report_xlsx
 from .forms import ReportFilterForm
+from .jobs import RECORDS_EXPORT
 from .selectors import (
     COUNTED,
     Filters,
@@ -146,7 +147,7 @@ def records_export_job(request: HttpRequest) -> HttpResponse:
     _form, scope, _filters = _parse(request)
     job = job_start(
         owner=request.user,
-        kind="reports.records_export",
+        kind=RECORDS_EXPORT,
         title=_("%(unit)s%(year)s年度学时记录导出") % {"unit": scope.unit.name, "year": scope.year},
         params={"unit": scope.unit.pk, "year": scope.year},
     )

@@ -5,9 +5,7 @@ from hourbook.testing.access import PERSONAS, Access, register
 def _job(cast):
     from django.core.files.base import ContentFile
 
-    job = Job.objects.create(
-        owner=cast.hr, kind="reports.records_export", title="导出", status=JobStatus.SUCCEEDED
-    )
+    job = Job.objects.create(owner=cast.hr, kind="test.count", title="导出", status=JobStatus.SUCCEEDED)
     job.result_file.save("x.xlsx", ContentFile(b"x"))
     job.result_name = "x.xlsx"
     job.save()

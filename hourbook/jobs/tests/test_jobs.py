@@ -14,8 +14,8 @@ from hourbook.notifications.models import Notification
 
 @pytest.fixture(autouse=True)
 def test_handlers(monkeypatch):
-    monkeypatch.setitem(services.HANDLERS, "test.count", "hourbook.jobs.tests.handlers.count_to_three")
-    monkeypatch.setitem(services.HANDLERS, "test.explode", "hourbook.jobs.tests.handlers.explode")
+    monkeypatch.setitem(services.HANDLERS, "test.count", handlers.count_to_three)
+    monkeypatch.setitem(services.HANDLERS, "test.explode", handlers.explode)
     handlers.CALLS.clear()
 
 
@@ -94,3 +94,27 @@ def test_job_pages_are_private(cast, login):
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError):
         services.job_start(owner=None, kind="nope", title="x")
+
+
+def test_each_app_registers_its_own_handlers():
+    """The reports app plugs its export in from AppConfig.ready(); the jobs app names no handler itself."""
+    from hourbook.reports.jobs import RECORDS_EXPORT, records_export
+
+    assert services.HANDLERS[RECORDS_EXPORT] is records_export
+    source = __import__("inspect").getsource(services)
+    assert "hourbook.reports" not in source and "/jobs/" not in source
+
+
+def test_a_kind_is_registered_once(monkeypatch):
+    monkeypatch.setitem(services.HANDLERS, "test.once", handlers.count_to_three)
+    services.job_handler_register("test.once", handlers.count_to_three)  # the same handler again: harmless
+    with pytest.raises(ValueError):
+        services.job_handler_register("test.once", handlers.explode)
+
+
+@pytest.mark.django_db
+def test_notifications_link_to_the_reversed_job_page(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.job_start(owner=cast.hr, kind="test.count", title="导出")
+    note = Notification.objects.get(recipient=cast.hr)
+    assert note.link == reverse("jobs:detail", args=[job.pk])

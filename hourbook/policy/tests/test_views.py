@@ -139,3 +139,14 @@ def test_year_policy_refuses_a_missing_requirement(cast, login):
     response = login(cast.academy).post(reverse("policy:year_policy"), {"training_required": ""})
     assert response.status_code == 422
     assert response.context["form"].errors["training_required"]
+
+
+def test_policy_pages_are_mounted_under_policy(client):
+    """The policy app's URLs say policy (issue 9, deliverable 4); the old /rules/ prefix is gone."""
+    assert reverse("policy:rules") == "/policy/"
+    assert reverse("policy:my_rule") == "/policy/mine/"
+    assert reverse("policy:year_policy") == "/policy/year/"
+    from django.urls import Resolver404, resolve
+
+    with pytest.raises(Resolver404):
+        resolve("/rules/")
