@@ -216,7 +216,10 @@ def _decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         error = " ".join(exc.messages)
     except PermissionDenied as exc:
         # Found by `reviewable_records` above, so only a change since (a transfer) lands here; say it plainly.
+        # A full page answers 403 (a refusal never looks like a success); an htmx row shows it in place.
         error = str(exc) or _("您不能审核该记录")
+        if not _is_htmx(request):
+            raise PermissionDenied(error) from exc
     if _is_htmx(request):
         fresh = Record.objects.select_related("employee", "unit").get(pk=record.pk)
         row = _rows([fresh])[0]

@@ -3,6 +3,11 @@
 `tests/test_access_matrix.py` walks every URL pattern of the project and fails if one is missing here,
 then runs each entry for every persona of the cast (conftest.py), plus anonymous and the wrong method.
 Add an entry with every new URL.
+
+A status code alone cannot tell an allowed POST from a refused one (a refusal could redirect like a success),
+so every POST entry states its `effect`: a check of the database that is true once the POST did what it is
+for. The matrix asserts it after every allowed request and asserts it false after every refusal (403, 404,
+anonymous). A POST whose effect lies outside the database says why in `effect_exempt`.
 """
 
 from collections.abc import Callable
@@ -31,6 +36,9 @@ class Access:
     query: Callable | None = None  # (cast, objects) -> dict sent in the query string, whatever the method
     anonymous: str = "login"  # "login" (redirect to login) or "public"
     wrong_method: str | None = "auto"  # checked to answer 405
+    effect: Callable | None = None  # (cast, objects) -> bool: the POST took effect (see the module docstring)
+    effect_exempt: str = ""  # why a POST entry has no effect to check
+    post: "Access | None" = None  # a page that is also a form: its POST, with its own personas and effect
     extra: dict = field(default_factory=dict)
 
 

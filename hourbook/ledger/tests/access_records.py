@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hourbook.ledger.choices import Status
-from hourbook.ledger.models import Evidence
+from hourbook.ledger.models import Evidence, Record
 from hourbook.testing.access import Access, register
 from hourbook.testing.factories import RecordFactory
 
@@ -32,6 +32,10 @@ def record_with_evidence(cast):
     )
     evidence.file.save("access-matrix.pdf", ContentFile(PDF), save=True)
     return evidence
+
+
+def _deleted(cast, record) -> bool:
+    return Record.objects.filter(pk=record.pk, deleted_at__isnull=False).exists()
 
 
 def record_pk(cast, record):
@@ -72,6 +76,7 @@ register(
         not_found=STRANGERS,
         setup=pending_record,
         kwargs=record_pk,
+        effect=_deleted,
     ),
 )
 register(
@@ -84,6 +89,7 @@ register(
         forbidden=("colleague", "outsider", "hr", "parent_hr", "sibling_hr", "manager", "academy"),
         setup=pending_record,
         data=lambda cast, record: {"ids": [record.pk], "category": "external_training"},
+        effect=_deleted,
     ),
 )
 register(
@@ -99,6 +105,7 @@ register(
         data=lambda cast, record: {
             "evidence": SimpleUploadedFile("证书.pdf", PDF, content_type="application/pdf")
         },
+        effect=lambda cast, record: record.evidence.exists(),
     ),
 )
 register(
@@ -120,5 +127,6 @@ register(
         not_found=STRANGERS,
         setup=record_with_evidence,
         kwargs=lambda cast, evidence: {"pk": evidence.pk},
+        effect=lambda cast, evidence: not Evidence.objects.filter(pk=evidence.pk).exists(),
     ),
 )

@@ -69,5 +69,8 @@ register(
         not_found=NOT_OWNER,
         setup=_batch(UploadStatus.READY),
         kwargs=_batch_id,
+        effect=lambda cast, batch: UploadBatch.objects.filter(
+            pk=batch.pk, status=UploadStatus.COMMITTED
+        ).exists(),
     ),
 )

@@ -4,7 +4,7 @@ another unit gets 404 for a record (403 for a forged id in a bulk request); ever
 from django.core.files.base import ContentFile
 
 from hourbook.ledger.choices import Status
-from hourbook.ledger.models import Evidence
+from hourbook.ledger.models import Evidence, Record
 from hourbook.testing.access import Access, register
 from hourbook.testing.factories import RecordFactory
 
@@ -50,10 +50,29 @@ register(
     "review:evidence",
     Access(ok=REVIEWERS, not_found=("sibling_hr",), forbidden=NOT_HR, setup=_evidence, kwargs=_pk),
 )
-for name, setup, data in (
-    ("review:approve", _pending, lambda cast, r: {"version": r.version}),
-    ("review:reject", _pending, lambda cast, r: {"version": r.version, "reason": "证明材料不清晰"}),
-    ("review:revoke", _approved, lambda cast, r: {"version": r.version, "reason": "重复登记"}),
+
+
+def _now(status: str):
+    def effect(cast, record) -> bool:
+        return Record.objects.filter(pk=record.pk, status=status).exists()
+
+    return effect
+
+
+for name, setup, data, effect in (
+    ("review:approve", _pending, lambda cast, r: {"version": r.version}, _now(Status.APPROVED)),
+    (
+        "review:reject",
+        _pending,
+        lambda cast, r: {"version": r.version, "reason": "证明材料不清晰"},
+        _now(Status.REJECTED),
+    ),
+    (
+        "review:revoke",
+        _approved,
+        lambda cast, r: {"version": r.version, "reason": "重复登记"},
+        _now(Status.REJECTED),
+    ),
 ):
     register(
         name,
@@ -66,6 +85,7 @@ for name, setup, data in (
             setup=setup,
             kwargs=_pk,
             data=data,
+            effect=effect,
         ),
     )
 register(
@@ -78,5 +98,6 @@ register(
         forbidden=(*NOT_HR, "sibling_hr"),
         setup=_pending,
         data=lambda cast, r: {"action": "approve", "ids": [f"{r.pk}:{r.version}"]},
+        effect=_now(Status.APPROVED),
     ),
 )

@@ -126,7 +126,32 @@ def test_own_records_are_not_in_the_reviewers_pages(cast, login, make_record):
     assert client.get(reverse("review:record", args=[own.pk])).status_code == 404
     response = client.post(reverse("review:approve", args=[own.pk]), {"version": own.version})
     assert response.status_code == 404
-    assert Record.objects.get(pk=own.pk).status == Status.PENDING
+
+
+def test_a_refused_decision_is_a_403_not_a_redirect(cast, login, make_record, monkeypatch):
+    """A refusal is an error the caller sees (STYLE.md §7): a full page answers 403 with the reason, never the
+    redirect of a success; the queue's htmx row shows the reason in place. (A record in scope when looked up
+    but refused by the service: a transfer in between.)"""
+    from django.core.exceptions import PermissionDenied
+
+    from hourbook.review import services
+
+    def refuse(**kwargs):
+        raise PermissionDenied(MSG_OWN_RECORD)
+
+    monkeypatch.setattr(services, "record_approve", refuse)
+    record = make_record()
+    client = login(cast.hr)
+    response = client.post(reverse("review:approve", args=[record.pk]), {"version": record.version})
+    assert response.status_code == 403
+    assert str(MSG_OWN_RECORD) in response.content.decode()
+    row = client.post(
+        reverse("review:approve", args=[record.pk]),
+        {"version": record.version},
+        headers={"HX-Request": "true"},
+    )
+    assert str(MSG_OWN_RECORD) in row.content.decode()
+    assert Record.objects.get(pk=record.pk).status == Status.PENDING
 
 
 @pytest.mark.parametrize("reason", ["", "    ", "\u3000"])

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from hourbook.testing.access import Access, register
 from hourbook.training.choices import SessionLength
+from hourbook.training.models import Programme, Trainee
 from hourbook.training.tests.factories import enrol, make_programme, past_days
 
 MANAGERS = ("hr", "parent_hr", "manager", "academy")
@@ -37,7 +38,7 @@ def arp_file(cast, objects):
     return {"file": SimpleUploadedFile("名单.xlsx", buffer.getvalue())}
 
 
-def managed(method="GET", ok_status=(200,), data=None, wrong_method="auto"):
+def managed(method="GET", ok_status=(200,), data=None, wrong_method="auto", effect=None):
     return Access(
         method=method,
         ok=MANAGERS,
@@ -48,27 +49,58 @@ def managed(method="GET", ok_status=(200,), data=None, wrong_method="auto"):
         kwargs=pk,
         data=data,
         wrong_method=wrong_method,
+        effect=effect,
     )
+
+
+def _colleague_enrolled(cast, objects) -> bool:
+    return Trainee.objects.filter(programme=objects["programme"], employee=cast.colleague.employee).exists()
 
 
 register("training:programme_list", Access(ok=ALL_MANAGERS, forbidden=PLAIN))
 register("training:programme_create", Access(ok=ALL_MANAGERS, forbidden=PLAIN, wrong_method="PUT"))
 register("training:trainee_template", Access(ok=ALL_MANAGERS, forbidden=PLAIN))
 register("training:programme_edit", managed(wrong_method="PUT"))
-register("training:programme_delete", managed("POST", (302,)))
+register(
+    "training:programme_delete",
+    managed(
+        "POST",
+        (302,),
+        effect=lambda cast, objects: not Programme.objects.filter(pk=objects["programme"].pk).exists(),
+    ),
+)
 register("training:programme_detail", managed())
 register("training:employee_search", managed(data=lambda cast, objects: {"q": "李"}))
 register(
     "training:trainee_add",
-    managed("POST", (302,), data=lambda cast, objects: {"employee": [cast.colleague.employee.pk]}),
+    managed(
+        "POST",
+        (302,),
+        data=lambda cast, objects: {"employee": [cast.colleague.employee.pk]},
+        effect=_colleague_enrolled,
+    ),
 )
-register("training:trainee_import", managed("POST", (302,), data=arp_file))
+register("training:trainee_import", managed("POST", (302,), data=arp_file, effect=_colleague_enrolled))
 register(
     "training:trainee_remove",
-    managed("POST", (302,), data=lambda cast, objects: {"trainee": [objects["trainee"].pk]}),
+    managed(
+        "POST",
+        (302,),
+        data=lambda cast, objects: {"trainee": [objects["trainee"].pk]},
+        effect=lambda cast, objects: not Trainee.objects.filter(pk=objects["trainee"].pk).exists(),
+    ),
 )
 register("training:attendance", managed(wrong_method="PUT"))
-register("training:register", managed("POST", (302,)))
+register(
+    "training:register",
+    managed(
+        "POST",
+        (302,),
+        effect=lambda cast, objects: Programme.objects.filter(
+            pk=objects["programme"].pk, registered_at__isnull=False
+        ).exists(),
+    ),
+)
 register("training:export_attendance", managed())
 register("training:export_hours", managed())
 register("training:signin_sheet", managed())
