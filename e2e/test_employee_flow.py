@@ -50,3 +50,11 @@ def test_home_on_a_phone(phone_page, cast):
     phone_page.get_by_role("button", name="展开菜单").click()
     assert phone_page.get_by_role("button", name="我的学习").is_visible()
     shot(phone_page, "home-phone")
+
+
+def test_days_fill_the_hours_at_eight_a_day(page, cast):
+    """The form's helper multiplies by the day's length the server states (第十条: 1 day = 8 学时)."""
+    log_in(page, cast.employee.employee.arp, PASSWORD)
+    page.goto(page.base_url + "/records/external_training/new/")
+    page.get_by_label("天数").fill("2.5")
+    assert page.get_by_label("学时（小时）").input_value() == "20"
