@@ -5,9 +5,12 @@ admin may see it; the colleague, the outsider, the sibling unit's HR and the pro
 Only the owner may change it: HR and the academy admin get 403.
 """
 
+import datetime as dt
+
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from hourbook.common.dates import today
 from hourbook.ledger.choices import Status
 from hourbook.ledger.models import Evidence, Record
 from hourbook.testing.access import Access, register
@@ -47,9 +50,40 @@ def tab(cast, objects):
 
 
 register("ledger:records", Access(ok=EMPLOYEES, not_found=("academy",), kwargs=tab))
+
+
+def _record_data(name: str):
+    def data(cast, objects):
+        day = (today() - dt.timedelta(days=3)).isoformat()
+        return {
+            "name": name,
+            "form": "conference",
+            "start_date": day,
+            "end_date": day,
+            "hours": "8",
+            "assessment": "none",
+        }
+
+    return data
+
+
 register(
     "ledger:record_create",
-    Access(ok=EMPLOYEES, not_found=("academy",), kwargs=tab, wrong_method="PUT"),
+    Access(
+        ok=EMPLOYEES,
+        not_found=("academy",),
+        kwargs=tab,
+        wrong_method="PUT",
+        post=Access(
+            method="POST",
+            ok=EMPLOYEES,
+            ok_status=(302,),
+            not_found=("academy",),
+            kwargs=tab,
+            data=_record_data("矩阵登记的会议"),
+            effect=lambda cast, objects: Record.objects.filter(name="矩阵登记的会议").exists(),
+        ),
+    ),
 )
 register(
     "ledger:record_detail",
@@ -64,6 +98,17 @@ register(
         setup=pending_record,
         kwargs=record_pk,
         wrong_method="PUT",
+        post=Access(
+            method="POST",
+            ok=("employee",),
+            ok_status=(302,),
+            forbidden=ADMINS,
+            not_found=STRANGERS,
+            setup=pending_record,
+            kwargs=record_pk,
+            data=_record_data("矩阵改过的名称"),
+            effect=lambda cast, record: Record.objects.filter(pk=record.pk, name="矩阵改过的名称").exists(),
+        ),
     ),
 )
 register(
