@@ -10,7 +10,7 @@ from django.urls import reverse
 from hourbook.ledger.choices import Category, Source, Status
 from hourbook.ledger.models import Record, RecordTransition
 from hourbook.notifications.models import Notification
-from hourbook.review.services import MSG_CHANGED
+from hourbook.review.services import MSG_CHANGED, MSG_OWN_RECORD
 from hourbook.testing.factories import EmployeeFactory, RecordFactory
 
 pytestmark = pytest.mark.django_db
