@@ -7,6 +7,15 @@ directory; Python's zipfile never inflates an entry past its declared size), enc
 XML with a DOCTYPE. The workbook is then opened read-only, with formulae kept as formulae so they can be
 refused.
 
+Bytes are not the only bound (issue 8, item 9): 48 MB of `<row/>` compress to 150 KB, and openpyxl parses a
+whole sheet just to open it when the sheet declares no dimension. So before openpyxl sees the file, a scan
+at C speed that stops at the first bound passed counts the sheets (MAX_SHEETS), each sheet's row and cell
+elements (MAX_ROW_ELEMENTS, MAX_CELL_ELEMENTS) and the shared strings, longest included (MAX_CELL_CHARS).
+While reading, `SheetReader` bounds the work again: the rows read (blank ones included, MAX_BLANK_ROWS), the
+columns (MAX_COLUMNS), the characters of each cell and of the sheet (MAX_CELL_CHARS, MAX_SHEET_CHARS). It
+also ignores the sheet's declared `<dimension>` (issue 8, item 20): openpyxl's read-only mode trusts it and
+silently drops the rows beyond a stale one. Every .xlsx reader of the project reads through it.
+
 Writing: `set_text` stores a string as text even when it begins with = + - @ (never a formula), for
 exports of user-entered values.
 """
@@ -16,16 +25,29 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
+
+from hourbook.common.text import clean_text
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
+# Work bounds (issue 8, item 9). Every import reads one sheet of at most 5,000 rows of a dozen columns; the
+# bounds leave room for blank formatted rows and a few extra sheets, and keep a refused file's cost under 2 s.
+MAX_SHEETS = 20
+MAX_ROW_ELEMENTS = 20_000  # <row> elements in one sheet's XML
+MAX_CELL_ELEMENTS = 250_000  # <c> elements in one sheet's XML; <si> shared strings in the workbook
+MAX_BLANK_ROWS = 10_000  # blank rows read from one sheet (rows missing from the XML included)
+MAX_COLUMNS = 64  # columns read from a sheet; headers further right are not looked for
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_SHEET_CHARS = 12_000_000  # characters read from one sheet: 5,000 rows with every field at its maximum
 DATE_FORMAT = "yyyy-mm-dd"
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -42,6 +64,22 @@ MSG_ENCRYPTED = _("工作簿设置了打开密码（已加密），系统无法�
 MSG_XLS = _("这是旧版 Excel（.xls）文件；请在 Excel 中“另存为” Excel 工作簿（.xlsx）后再上传")
 MSG_NOT_XLSX = _("文件不是 Excel 工作簿（.xlsx）；请下载导入模板填写后上传，不要只修改文件扩展名")
 MSG_CORRUPT = _("工作簿已损坏，无法读取；请在 Excel 中打开并另存为 .xlsx 后再上传")
+MSG_TOO_MANY_SHEETS = _(
+    "工作簿有 %(count)s 个以上工作表，系统拒绝处理；请只保留导入用的工作表（不超过 %(limit)s 个）"
+)
+MSG_SHEET_TOO_BIG = _(
+    "工作表的行或单元格过多（超过 %(rows)s 行或 %(cells)s 个单元格），系统拒绝处理；"
+    "请删除多余的空行、空列和格式后重新保存，数据多时请拆分为多个文件分批上传"
+)
+MSG_TOO_MANY_STRINGS = _(
+    "工作簿中的文字单元格过多（超过 %(limit)s 个），系统拒绝处理；请拆分为多个文件分批上传"
+)
+MSG_STRING_TOO_LONG = _("工作簿中有单元格超过 %(limit)s 个字，系统拒绝处理；请检查并缩短内容后重新上传")
+MSG_CELL_TOO_LONG = _("第 %(row)s 行 %(column)s 列的内容超过 %(limit)s 个字，系统拒绝处理；请缩短后重新上传")
+MSG_TOO_MANY_BLANK_ROWS = _(
+    "工作表中的空行过多（超过 %(limit)s 行），系统拒绝处理；请删除数据之间和之后的空行后重新保存"
+)
+MSG_SHEET_TOO_MUCH_TEXT = _("工作表的文字超过 %(limit)s 个字，系统拒绝处理；请拆分为多个文件分批上传")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -86,6 +124,99 @@ def check_xlsx_bytes(
                 raise SpreadsheetRefused(MSG_ENCRYPTED)
             if info.filename.endswith((".xml", ".rels", ".vml")) and _has_doctype(archive, info):
                 raise SpreadsheetRefused(MSG_CORRUPT)
+        _check_work(archive, entries)
+
+
+_SHEET_ELEMENT = re.compile(rb"<(?:\w+:)?sheet[\s/>]")
+_ROW_ELEMENT = re.compile(rb"<(?:\w+:)?row[\s/>]")
+_CELL_ELEMENT = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_STRING_ELEMENT = re.compile(rb"<(?:\w+:)?si[\s/>]")
+# A shared string of MAX_CELL_CHARS characters: up to 4 bytes each in UTF-8 (6 as an XML character
+# reference), with room for rich-text runs' formatting.
+_MAX_STRING_BYTES = MAX_CELL_CHARS * 6 + 64 * 1024
+_SCAN_CHUNK = 1 << 20
+
+
+def _check_work(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse, before openpyxl parses anything, a workbook past the work bounds (issue 8, item 9).
+
+    Counts elements in the raw XML at C speed and stops at the first bound passed, so a refusal costs
+    at most one pass over 50 MB, whatever the file holds.
+    """
+    sheets = [
+        info
+        for info in entries
+        if info.filename.startswith("xl/worksheets/")
+        and info.filename.count("/") == 2
+        and info.filename.endswith(".xml")
+    ]
+    declared = _count(archive, archive.getinfo("xl/workbook.xml"), _SHEET_ELEMENT, MAX_SHEETS)
+    if len(sheets) > MAX_SHEETS or declared > MAX_SHEETS:
+        raise SpreadsheetRefused(MSG_TOO_MANY_SHEETS % {"count": MAX_SHEETS, "limit": MAX_SHEETS})
+    for info in sheets:
+        if (
+            _count(archive, info, _ROW_ELEMENT, MAX_ROW_ELEMENTS) > MAX_ROW_ELEMENTS
+            or _count(archive, info, _CELL_ELEMENT, MAX_CELL_ELEMENTS) > MAX_CELL_ELEMENTS
+        ):
+            raise SpreadsheetRefused(
+                MSG_SHEET_TOO_BIG % {"rows": f"{MAX_ROW_ELEMENTS:,}", "cells": f"{MAX_CELL_ELEMENTS:,}"}
+            )
+    for info in entries:
+        if info.filename == "xl/sharedStrings.xml":
+            count, longest = _count_and_longest(archive, info, _STRING_ELEMENT, MAX_CELL_ELEMENTS)
+            if count > MAX_CELL_ELEMENTS:
+                raise SpreadsheetRefused(MSG_TOO_MANY_STRINGS % {"limit": f"{MAX_CELL_ELEMENTS:,}"})
+            if longest > _MAX_STRING_BYTES:
+                raise SpreadsheetRefused(MSG_STRING_TOO_LONG % {"limit": f"{MAX_CELL_CHARS:,}"})
+
+
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[int, bytes]]:
+    """(offset, bytes) pieces of an entry, each cut just before a "<", so no element name is split."""
+    try:
+        with archive.open(info) as part:
+            offset, carry = 0, b""
+            while chunk := part.read(_SCAN_CHUNK):
+                buffer = carry + chunk
+                cut = buffer.rfind(b"<")
+                if cut <= 0:
+                    cut = len(buffer)
+                yield offset, buffer[:cut]
+                offset += cut
+                carry = buffer[cut:]
+            if carry:
+                yield offset, carry
+    except (zipfile.BadZipFile, OSError, zlib.error, EOFError, NotImplementedError) as exc:
+        raise SpreadsheetRefused(MSG_CORRUPT) from exc
+
+
+def _count(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern, limit: int) -> int:
+    """How many times `pattern` occurs in the entry, counting no further than just past `limit`."""
+    total = 0
+    for _offset, piece in _chunks(archive, info):
+        total += len(pattern.findall(piece))
+        if total > limit:
+            break
+    return total
+
+
+def _count_and_longest(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern, limit: int
+) -> tuple[int, int]:
+    """Occurrences of `pattern` (up to just past `limit`) and the longest stretch from one to the next."""
+    total, longest, previous = 0, 0, None
+    for offset, piece in _chunks(archive, info):
+        for match in pattern.finditer(piece):
+            position = offset + match.start()
+            if previous is not None:
+                longest = max(longest, position - previous)
+            previous = position
+            total += 1
+            if total > limit or longest > _MAX_STRING_BYTES:
+                return total, longest
+        end = offset + len(piece)
+        if previous is not None and end - previous > _MAX_STRING_BYTES:
+            return total, end - previous
+    return total, longest
 
 
 def _has_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -123,6 +254,77 @@ def open_xlsx(
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except READ_ERRORS as exc:
         raise SpreadsheetRefused(MSG_CORRUPT) from exc
+
+
+class SheetReader:
+    """The rows of one read-only sheet, read within the work bounds; counts what it read.
+
+    Iterating yields (row number, row) for every row that holds something in the first `max_col` columns
+    (cells, or plain values with `values_only`). Blank rows are skipped but counted: more than
+    `max_blank_rows` of them refuse the file, as does a cell over `max_cell_chars` characters or a sheet
+    over `max_chars`. A caller stops early for its own limit (5,000 data rows) by leaving the loop.
+    The sheet's declared dimension is ignored, so every row present is read (issue 8, item 20).
+    """
+
+    def __init__(
+        self,
+        ws,
+        *,
+        min_row: int = 1,
+        max_row: int | None = None,
+        max_col: int = MAX_COLUMNS,
+        values_only: bool = False,
+        max_blank_rows: int = MAX_BLANK_ROWS,
+        max_cell_chars: int = MAX_CELL_CHARS,
+        max_chars: int = MAX_SHEET_CHARS,
+    ):
+        self.ws = ws
+        self.min_row, self.max_row = min_row, max_row
+        self.max_col = min(max_col, MAX_COLUMNS)
+        self.values_only = values_only
+        self.max_blank_rows = max_blank_rows
+        self.max_cell_chars = max_cell_chars
+        self.max_chars = max_chars
+        self.rows_read = 0
+        self.blank_rows = 0
+        self.chars_read = 0
+        if hasattr(ws, "reset_dimensions"):  # read-only: never trust the declared <dimension>
+            ws.reset_dimensions()
+
+    def __iter__(self) -> Iterator[tuple[int, tuple]]:
+        rows = self.ws.iter_rows(
+            min_row=self.min_row, max_row=self.max_row, max_col=self.max_col, values_only=self.values_only
+        )
+        for row_number, row in enumerate(rows, start=self.min_row):
+            self.rows_read += 1
+            blank = True
+            for column, item in enumerate(row, start=1):
+                value = item if self.values_only else getattr(item, "value", None)
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    if len(value) > self.max_cell_chars:
+                        raise SpreadsheetRefused(
+                            MSG_CELL_TOO_LONG
+                            % {
+                                "row": row_number,
+                                "column": get_column_letter(column),
+                                "limit": f"{self.max_cell_chars:,}",
+                            }
+                        )
+                    self.chars_read += len(value)
+                    if blank and clean_text(value):
+                        blank = False
+                else:
+                    blank = False
+            if self.chars_read > self.max_chars:
+                raise SpreadsheetRefused(MSG_SHEET_TOO_MUCH_TEXT % {"limit": f"{self.max_chars:,}"})
+            if blank:
+                self.blank_rows += 1
+                if self.blank_rows > self.max_blank_rows:
+                    raise SpreadsheetRefused(MSG_TOO_MANY_BLANK_ROWS % {"limit": f"{self.max_blank_rows:,}"})
+                continue
+            yield row_number, row
 
 
 _FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -184,7 +386,8 @@ def parse_date(value) -> dt.date | None:
 
 
 def cell_text(value) -> str:
-    """A cell's value as stripped text; numbers without a spurious '.0'."""
+    """A cell's value as text without surrounding spaces and invisible characters (`common.text`);
+    numbers without a spurious '.0'."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -193,7 +396,7 @@ def cell_text(value) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    return clean_text(value)
 
 
 def set_text(cell, value: str) -> None:

@@ -10,7 +10,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hourbook.common.hours import HOURS_PER_DAY, format_hours, hours_to_seconds
+from hourbook.common.hours import HOURS_PER_DAY, format_hours
+from hourbook.common.text import CleanCharField, clean_text
 
 from . import rules
 from .choices import CATEGORY_BUCKET, DEFAULT_FORM, Assessment, Bucket, Form
@@ -18,9 +19,10 @@ from .services import RecordData
 from .validation import (
     EVIDENCE_MAX_PER_RECORD,
     MSG_EVIDENCE_COUNT,
+    TEXT_MAX,
     check_days_step,
-    check_hours_decimal,
     check_record,
+    parse_hours,
 )
 
 # Evidence files (证明材料): the real type is read from the leading bytes, never from the name.
@@ -35,7 +37,6 @@ EVIDENCE_ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
 MSG_EVIDENCE_TYPE = _("“%(name)s” 不是 JPEG、PNG 或 PDF 文件（按文件内容判断，而非文件名）")
 MSG_EVIDENCE_SIZE = _("“%(name)s” 超过 10 MB")
 MSG_EVIDENCE_EMPTY = _("“%(name)s” 是空文件")
-MSG_HOURS_NOT_A_NUMBER = _("学时须为数字，例如 8 或 3.5")
 MSG_WHOLE_HALF_DAYS = _(
     "学时不是 4 的整数倍（培训学时按天计：1 天 8 学时，半天 4 学时，第十条）。可以保存，审核人会看到这条提示。"
 )
@@ -147,15 +148,22 @@ class RecordForm(EvidenceFieldMixin, forms.Form):
     Required-ness and the rules are checked by `validation.check_record`, so the messages are the shared ones.
     """
 
-    name = forms.CharField(
-        label=_("培训名称"), required=False, widget=forms.TextInput(attrs={"maxlength": 200})
+    name = CleanCharField(
+        label=_("培训名称"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": TEXT_MAX["name"]}),
     )
     form = forms.ChoiceField(
         label=_("培训形式"), choices=Form.choices, help_text=_("第五条规定的九种形式之一")
     )
-    content = forms.CharField(label=_("培训内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    place = forms.CharField(label=_("培训地点"), required=False, max_length=200)
-    organiser = forms.CharField(label=_("举办单位"), required=False, max_length=200)
+    content = CleanCharField(
+        label=_("培训内容"),
+        required=False,
+        max_length=TEXT_MAX["content"],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    place = CleanCharField(label=_("培训地点"), required=False, max_length=TEXT_MAX["place"])
+    organiser = CleanCharField(label=_("举办单位"), required=False, max_length=TEXT_MAX["organiser"])
     start_date = forms.DateField(label=_("开始时间"), required=False, widget=DateInput())
     end_date = forms.DateField(label=_("结束时间"), required=False, widget=DateInput())
     days = forms.DecimalField(
@@ -176,6 +184,7 @@ class RecordForm(EvidenceFieldMixin, forms.Form):
     hours = forms.CharField(
         label=_("学时（小时）"),
         required=False,
+        max_length=32,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("最多两位小数；不超过日期范围天数 × 8"),
     )
@@ -231,6 +240,9 @@ class RecordForm(EvidenceFieldMixin, forms.Form):
             start=data.get("start_date"),
             end=data.get("end_date"),
             seconds=seconds,
+            content=data.get("content") or "",
+            place=data.get("place") or "",
+            organiser=data.get("organiser") or "",
         )
         for key, message in errors.items():
             field = "hours" if key == "hours" else key
@@ -247,27 +259,18 @@ class RecordForm(EvidenceFieldMixin, forms.Form):
             data["hours"] = raw
         if not raw:
             return None
-        try:
-            value = Decimal(raw)
-        except ArithmeticError:
-            value = None
-        if value is None or not value.is_finite():
-            self.add_error("hours", str(MSG_HOURS_NOT_A_NUMBER))
-            return None
-        error = check_hours_decimal(value)
+        seconds, error = parse_hours(raw)
         if error:
             self.add_error("hours", error)
             return None
-        if value <= 0:
-            return 0  # check_record says 学时必须大于零
-        return hours_to_seconds(value)
+        return max(seconds, 0)  # zero or less: check_record says 学时必须大于零
 
     def record_data(self) -> RecordData:
         data = self.cleaned_data
         return RecordData(
             category=self.category,
             form=data["form"],
-            name=data["name"].strip(),
+            name=clean_text(data["name"]),
             start_date=data["start_date"],
             end_date=data["end_date"],
             seconds=data["seconds"],

@@ -10,7 +10,14 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from hourbook.common.dates import today
-from hourbook.common.hours import SECONDS_PER_DAY, format_hours
+from hourbook.common.hours import (
+    SECONDS_PER_DAY,
+    HoursOutOfRange,
+    format_hours,
+    hours_to_seconds,
+    to_hours_decimal,
+)
+from hourbook.common.text import clean_text
 
 from . import rules
 
@@ -19,9 +26,15 @@ MSG_END_IN_FUTURE = _("结束时间不能晚于今天")
 MSG_HOURS_POSITIVE = _("学时必须大于零")
 MSG_HOURS_TOO_MANY = _("学时不能超过 %(max)s（%(days)s 天 × 8 学时，第十条）")
 MSG_HOURS_DECIMALS = _("学时最多保留两位小数")
+MSG_HOURS_NOT_A_NUMBER = _("学时须为数字，例如 8 或 3.5")
+MSG_HOURS_OUT_OF_RANGE = _("学时数值超出范围，请填写实际学时，例如 8 或 3.5")
 MSG_DAYS_STEP = _("天数须为 0.5 的整数倍（1 天 8 学时，半天 4 学时，第十条）")
 MSG_REQUIRED = _("此项为必填项")
 MSG_NAME_TOO_LONG = _("培训名称不能超过 200 个字")
+MSG_TOO_LONG = _("不能超过 %(max)s 个字")
+# 第六条 text fields and their maxima (the model's max_length; DOMAIN.md: issue 8, item 10).
+NAME_MAX = 200
+TEXT_MAX = {"name": NAME_MAX, "content": 2000, "place": 200, "organiser": 200}
 MSG_DUPLICATE = _("已有一条相同的记录（类别、名称、起止时间、学时均相同）")
 MSG_TOO_OLD = _("开始时间不能早于 2000 年")
 EVIDENCE_MAX_PER_RECORD = 5
@@ -29,14 +42,29 @@ MSG_EVIDENCE_COUNT = _("每条记录最多 %(max)s 个证明材料，本次最�
 
 
 def check_record(
-    *, name: str, start: dt.date | None, end: dt.date | None, seconds: int | None
+    *,
+    name: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    seconds: int | None,
+    content: str = "",
+    place: str = "",
+    organiser: str = "",
 ) -> dict[str, str]:
-    """The invariants of an entered record (DOMAIN.md: Record fields, Hours)."""
+    """The invariants of an entered record (DOMAIN.md: Record fields, Hours).
+
+    A name of only spaces or invisible characters is empty (`common.text.clean_text`); every text field
+    is within its maximum (TEXT_MAX).
+    """
     errors: dict[str, str] = {}
-    if not (name or "").strip():
+    name = clean_text(name)
+    if not name:
         errors["name"] = str(MSG_REQUIRED)
-    elif len(name) > 200:
+    elif len(name) > NAME_MAX:
         errors["name"] = str(MSG_NAME_TOO_LONG)
+    for key, value in (("content", content), ("place", place), ("organiser", organiser)):
+        if len(value or "") > TEXT_MAX[key]:
+            errors[key] = str(MSG_TOO_LONG % {"max": TEXT_MAX[key]})
     if start is None:
         errors["start_date"] = str(MSG_REQUIRED)
     elif start < dt.date(2000, 1, 1):
@@ -61,9 +89,28 @@ def check_record(
 
 
 def check_hours_decimal(value: Decimal) -> str | None:
+    """At most two decimals. `value` is finite and within MAX_HOURS (see `parse_hours`)."""
     if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
         return str(MSG_HOURS_DECIMALS)
     return None
+
+
+def parse_hours(value: Decimal | float | int | str) -> tuple[int | None, str | None]:
+    """学时 as entered (the form's text, an upload's number cell) → (seconds, None) or (None, message).
+
+    Never raises: NaN, infinities, 1E+999999 and the like get a message, not an arithmetic error.
+    Zero and negative figures give their seconds (zero or less), which `check_record` refuses.
+    """
+    try:
+        hours = to_hours_decimal(value)
+    except HoursOutOfRange:
+        return None, str(MSG_HOURS_OUT_OF_RANGE)
+    except ValueError:
+        return None, str(MSG_HOURS_NOT_A_NUMBER)
+    problem = check_hours_decimal(hours)
+    if problem:
+        return None, problem
+    return hours_to_seconds(hours), None
 
 
 def check_days_step(days: Decimal) -> str | None:

@@ -13,7 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hourbook.common.dates import today
-from hourbook.common.xlsx import SpreadsheetRefused, cell_text, is_formula, open_xlsx, parse_date
+from hourbook.common.xlsx import (
+    MSG_CORRUPT,
+    READ_ERRORS,
+    SheetReader,
+    SpreadsheetRefused,
+    cell_text,
+    is_formula,
+    open_xlsx,
+    parse_date,
+)
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee, Unit
 from hourbook.org.validators import MSG_ARP_FORMAT, validate_arp
@@ -100,24 +109,27 @@ def _error(line: int, column, message) -> str:
 
 
 def _read(data: bytes) -> tuple[list[str], list[tuple[int, list]]]:
-    """Header texts and the non-blank data rows (with their row numbers), refusing more than MAX_ROWS."""
+    """Header texts and the non-blank data rows (with their row numbers), refusing more than MAX_ROWS.
+
+    Read through `common.xlsx.SheetReader`: within the work bounds, and every row present whatever the
+    sheet's declared dimension (issue 8, items 9 and 20).
+    """
     workbook = open_xlsx(data)
     try:
         sheets = workbook.worksheets
         if not sheets:
             raise SpreadsheetRefused(MSG_NO_SHEET)
-        rows_iter = sheets[0].iter_rows()
-        header_cells = next(rows_iter, None)
-        if header_cells is None:
+        header_row = next(iter(SheetReader(sheets[0], max_row=1)), None)
+        if header_row is None or header_row[0] != 1:
             raise SpreadsheetRefused(MSG_NO_ROWS)
-        headers = [cell_text(cell.value) for cell in header_cells]
+        headers = [cell_text(cell.value) for cell in header_row[1]]
         rows = []
-        for line, cells in enumerate(rows_iter, start=2):
-            if all(cell.value is None or cell_text(cell.value) == "" for cell in cells):
-                continue
+        for line, cells in SheetReader(sheets[0], min_row=2, max_col=max(len(headers), 1)):
             if len(rows) >= MAX_ROWS:
                 raise SpreadsheetRefused(MSG_TOO_MANY_ROWS % {"max": MAX_ROWS})
             rows.append((line, list(cells)))
+    except READ_ERRORS as exc:  # openpyxl parses lazily: damaged XML shows while reading rows
+        raise SpreadsheetRefused(MSG_CORRUPT) from exc
     finally:
         workbook.close()
     if not rows:

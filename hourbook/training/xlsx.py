@@ -18,7 +18,9 @@ from openpyxl.utils import get_column_letter
 
 from hourbook.common.xlsx import (
     MAX_FILE_BYTES,
+    MSG_CORRUPT,
     READ_ERRORS,
+    SheetReader,
     SpreadsheetRefused,
     cell_text,
     is_formula,
@@ -60,9 +62,9 @@ def read_arp_list(uploaded) -> list[tuple[int, str]]:
         raise XlsxError([exc.message]) from exc
     try:
         return _arp_rows(workbook.worksheets[0])
+    except SpreadsheetRefused as exc:  # past a work bound while reading (issue 8, item 9)
+        raise XlsxError([exc.message]) from exc
     except READ_ERRORS as exc:  # damaged sheet XML surfaces only while iterating (XlsxError is not one)
-        from hourbook.common.xlsx import MSG_CORRUPT
-
         raise XlsxError([str(MSG_CORRUPT)]) from exc
     finally:
         workbook.close()
@@ -72,8 +74,9 @@ def _arp_rows(sheet) -> list[tuple[int, str]]:
     rows: list[tuple[int, str]] = []
     errors: list[str] = []
     column = 0
-    for number, row in enumerate(sheet.iter_rows(), start=1):
-        if number > MAX_ROWS + 1:
+    # Within the work bounds, every row present whatever the declared dimension (issue 8, items 9 and 20).
+    for number, row in SheetReader(sheet):
+        if len(rows) + len(errors) >= MAX_ROWS:
             raise XlsxError([str(MSG_TOO_MANY_ROWS)])
         cells = list(row)
         if number == 1:

@@ -57,13 +57,22 @@ class RecordData:
 
 def record_data_errors(data: RecordData) -> dict[str, str]:
     """What DOMAIN.md says no record may hold, whatever path writes it (form, upload, source, API): an end
-    date after today, dates out of order, hours not positive or above 8 × the inclusive days (第十条).
+    date after today, dates out of order, hours not positive or above 8 × the inclusive days (第十条), a blank
+    name, text over its maximum (issue 8, items 10 and 11).
 
     Every write of this module and of `sources` passes here before anything is saved; the database's check
     constraints repeat the date order and hours rules, and `Record.clean` this whole check for model forms.
     Keys are the record's field names.
     """
-    errors = check_record(name=data.name, start=data.start_date, end=data.end_date, seconds=data.seconds)
+    errors = check_record(
+        name=data.name,
+        start=data.start_date,
+        end=data.end_date,
+        seconds=data.seconds,
+        content=data.content,
+        place=data.place,
+        organiser=data.organiser,
+    )
     return {("seconds" if k == "hours" else k): v for k, v in errors.items()}
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from hourbook.ledger import services
 from hourbook.ledger.choices import Assessment, Category, Form, Source, Status
-from hourbook.ledger.forms import MSG_HOURS_NOT_A_NUMBER, MSG_WHOLE_HALF_DAYS
+from hourbook.ledger.forms import MSG_WHOLE_HALF_DAYS
 from hourbook.ledger.models import Record, RecordTransition
 from hourbook.ledger.validation import (
     MSG_DAYS_STEP,
@@ -18,6 +18,7 @@ from hourbook.ledger.validation import (
     MSG_END_BEFORE_START,
     MSG_END_IN_FUTURE,
     MSG_HOURS_DECIMALS,
+    MSG_HOURS_NOT_A_NUMBER,
     MSG_HOURS_POSITIVE,
     MSG_REQUIRED,
 )

@@ -9,15 +9,17 @@ and `check_hours_decimal`, the hours conversion `common.hours.hours_to_seconds`:
 import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
 
-from hourbook.common.hours import hours_to_seconds
+from hourbook.common.text import is_blank
 from hourbook.common.xlsx import (
+    MAX_COLUMNS,
     MSG_CORRUPT,
     READ_ERRORS,
+    SheetReader,
     SpreadsheetRefused,
     cell_text,
     has_formula_cells,
@@ -30,7 +32,7 @@ from hourbook.org.models import Employee
 from ..choices import DEFAULT_FORM, Assessment, Category, Form
 from ..models import Record
 from ..services import RecordData
-from ..validation import check_hours_decimal, check_record
+from ..validation import check_record, parse_hours
 from .columns import COLUMNS, EXAMPLE_PREFIX, NO, TEXT_FIELDS, YES, Column, assessment_labels, form_labels
 from .workbook import MAX_ROWS, META_MAGIC, META_SHEET, instructions_title
 
@@ -51,7 +53,6 @@ MSG_BAD_DATE = _("日期格式不正确，请填写日期，如 2025-03-01、202
 MSG_HOURS_TEXT = _("学时须为数字，不能是文字（单元格内容：%(text)s）")
 MSG_HOURS_NOT_NUMBER = _("学时须为数字")
 MSG_CHOOSE = _("“%(value)s”不在下拉列表中，请选择：%(choices)s")
-MSG_TOO_LONG = _("不能超过 %(max)s 个字")
 MSG_IN_FILE_DUPLICATE = _("与第 %(row)s 行相同，跳过")
 MSG_EXISTING = _("已有相同的记录，跳过")
 MSG_EXAMPLE = _("示例行，已忽略")
@@ -85,8 +86,8 @@ def _check_marker(wb, category: str) -> None:
     """The hidden sheet of a template names its tab; another tab's template is refused by name."""
     if META_SHEET not in wb.sheetnames:
         return  # a workbook made by hand: the headers decide
-    first = next(wb[META_SHEET].iter_rows(min_row=1, max_row=1, max_col=2, values_only=True), ())
-    magic, other = [*first, None, None][:2]
+    first = next(iter(SheetReader(wb[META_SHEET], max_row=1, max_col=2, values_only=True)), (1, ()))
+    magic, other = [*first[1], None, None][:2]
     if magic != META_MAGIC:
         return
     if other not in COLUMNS:
@@ -106,10 +107,10 @@ def _data_sheet(wb):
 
 def _header_positions(ws, columns: tuple[Column, ...]) -> dict[str, int]:
     """Column key → 1-based position, matched by header text; refuses a sheet missing a required column."""
-    header = next(ws.iter_rows(min_row=1, max_row=1), ())
+    header = next(iter(SheetReader(ws, max_row=1, max_col=MAX_COLUMNS, values_only=True)), (1, ()))[1]
     names = {}
-    for index, cell in enumerate(header, start=1):
-        text = _normalise_header(cell.value)
+    for index, value in enumerate(header, start=1):
+        text = _normalise_header(value)
         if text and text not in names:
             names[text] = index
     if not names:
@@ -147,7 +148,6 @@ class _RowChecker:
         self.forms = {str(label): value for value, label in Form.choices}
         self.assessments = {str(label): value for value, label in Assessment.choices}
         self.yes_no = {str(YES): True, str(NO): False}
-        self.max_length = {key: Record._meta.get_field(key).max_length for key in TEXT_FIELDS}
 
     def check(self, cells: dict) -> tuple[RecordData | None, dict[str, str]]:
         errors: dict[str, str] = {}
@@ -160,9 +160,6 @@ class _RowChecker:
                 values[key] = cell.value
 
         text = {key: cell_text(values.get(key)) for key in TEXT_FIELDS}
-        for key in ("place", "organiser"):
-            if key in self.columns and len(text[key]) > (self.max_length[key] or 10**9):
-                errors.setdefault(key, str(MSG_TOO_LONG % {"max": self.max_length[key]}))
 
         dates = {}
         for key in ("start_date", "end_date"):
@@ -181,15 +178,9 @@ class _RowChecker:
         elif isinstance(raw_hours, bool) or not isinstance(raw_hours, int | float | Decimal):
             errors.setdefault("hours", str(MSG_HOURS_NOT_NUMBER))
         else:
-            try:
-                hours = Decimal(str(raw_hours))
-                problem = check_hours_decimal(hours)
-                if problem:
-                    errors.setdefault("hours", problem)
-                else:
-                    seconds = hours_to_seconds(hours)
-            except (InvalidOperation, ValueError):
-                errors.setdefault("hours", str(MSG_HOURS_NOT_NUMBER))
+            seconds, problem = parse_hours(raw_hours)  # NaN, 1E+400 (infinity as a float): a cell error
+            if problem:
+                errors.setdefault("hours", problem)
 
         form = _choice(cell_text(values.get("form")), self.forms, DEFAULT_FORM[self.category])
         if form is None:
@@ -220,9 +211,16 @@ class _RowChecker:
 
         # The single-record form's rules, for the fields not already refused above.
         for key, message in check_record(
-            name=text["name"], start=dates["start_date"], end=dates["end_date"], seconds=seconds
+            name=text["name"],
+            start=dates["start_date"],
+            end=dates["end_date"],
+            seconds=seconds,
+            content=text["content"],
+            place=text["place"],
+            organiser=text["organiser"],
         ).items():
-            errors.setdefault(key, message)
+            if key in self.columns:
+                errors.setdefault(key, message)
 
         if errors:
             return None, errors
@@ -252,7 +250,7 @@ class _RowChecker:
 
 def _is_blank(cell) -> bool:
     value = cell.value
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and is_blank(value))
 
 
 class _ValueCell:
@@ -271,6 +269,7 @@ def _read_rows(
     """The header positions and the non-blank rows (row number, column key → cell); at most MAX_ROWS.
 
     With `values_only` (the workbook has no formula cells) openpyxl yields plain values, which is faster.
+    Read through `SheetReader`: within the work bounds, every row present whatever the declared dimension.
     """
     _check_marker(wb, category)
     ws = _data_sheet(wb)
@@ -278,11 +277,7 @@ def _read_rows(
     keys = [column.key for column in columns if column.key in positions]
     rows: list[tuple[int, dict]] = []
     max_col = max(positions.values())
-    for row_number, row in enumerate(
-        ws.iter_rows(min_row=2, max_col=max_col, values_only=values_only), start=2
-    ):
-        if not row:
-            continue
+    for row_number, row in SheetReader(ws, min_row=2, max_col=max_col, values_only=values_only):
         if values_only:
             cells = {
                 key: _ValueCell(row[positions[key] - 1] if positions[key] <= len(row) else None)

@@ -73,7 +73,15 @@ def _commit(*, actor, batch_id: int) -> tuple[UploadBatch, int]:
     Employee.objects.select_for_update().filter(pk=batch.employee_id).values_list("pk").first()
     items = [row_to_data(batch.category, row) for row in batch.rows]
     for item in items:  # the same rules again: nothing saved can break them, whatever was staged
-        errors = check_record(name=item.name, start=item.start_date, end=item.end_date, seconds=item.seconds)
+        errors = check_record(
+            name=item.name,
+            start=item.start_date,
+            end=item.end_date,
+            seconds=item.seconds,
+            content=item.content,
+            place=item.place,
+            organiser=item.organiser,
+        )
         if errors:
             raise ValidationError(MSG_STALE % {"error": next(iter(errors.values()))})
     created = records_bulk_create(actor=actor, employee=batch.employee, items=items)
