@@ -42,9 +42,9 @@ MAX_ZIP_ENTRIES = 2000
 # Work bounds (issue 8, item 9). Every import reads one sheet of at most 5,000 rows of a dozen columns; the
 # bounds leave room for blank formatted rows and a few extra sheets, and keep a refused file's cost under 2 s.
 MAX_SHEETS = 20
-MAX_ROW_ELEMENTS = 20_000  # <row> elements in one sheet's XML
-MAX_CELL_ELEMENTS = 250_000  # <c> elements in one sheet's XML; <si> shared strings in the workbook
-MAX_BLANK_ROWS = 10_000  # blank rows read from one sheet (rows missing from the XML included)
+MAX_ROW_ELEMENTS = 12_000  # <row> elements in one sheet's XML
+MAX_CELL_ELEMENTS = 120_000  # <c> elements in one sheet's XML; <si> shared strings in the workbook
+MAX_BLANK_ROWS = 5_000  # blank rows read from one sheet (rows missing from the XML included)
 MAX_COLUMNS = 64  # columns read from a sheet; headers further right are not looked for
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_SHEET_CHARS = 12_000_000  # characters read from one sheet: 5,000 rows with every field at its maximum
@@ -131,9 +131,9 @@ _SHEET_ELEMENT = re.compile(rb"<(?:\w+:)?sheet[\s/>]")
 _ROW_ELEMENT = re.compile(rb"<(?:\w+:)?row[\s/>]")
 _CELL_ELEMENT = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _STRING_ELEMENT = re.compile(rb"<(?:\w+:)?si[\s/>]")
-# A shared string of MAX_CELL_CHARS characters: up to 4 bytes each in UTF-8 (6 as an XML character
-# reference), with room for rich-text runs' formatting.
-_MAX_STRING_BYTES = MAX_CELL_CHARS * 6 + 64 * 1024
+# A shared string of MAX_CELL_CHARS characters: 3 bytes each in UTF-8 for Chinese, with room for the
+# formatting of rich-text runs. Longer is refused before openpyxl loads the table (it loads all of it).
+_MAX_STRING_BYTES = MAX_CELL_CHARS * 3 + 16 * 1024
 _SCAN_CHUNK = 1 << 20
 
 
