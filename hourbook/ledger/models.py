@@ -80,7 +80,7 @@ class Record(models.Model):
     )
 
     name = models.CharField(_("培训名称"), max_length=200)
-    content = models.TextField(_("培训内容"), blank=True)
+    content = models.CharField(_("培训内容"), max_length=2000, blank=True)
     place = models.CharField(_("培训地点"), max_length=200, blank=True)
     organiser = models.CharField(_("举办单位"), max_length=200, blank=True)
     start_date = models.DateField(_("开始时间"))
@@ -225,7 +225,7 @@ class RecordTransition(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reason = models.TextField(_("理由"), blank=True)
+    reason = models.CharField(_("理由"), max_length=500, blank=True)
     record_version = models.PositiveIntegerField(_("记录版本"), default=1)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 

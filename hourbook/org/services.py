@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from hourbook.common.dates import today
+from hourbook.common.text import clean_text
 
 from . import years
 from .choices import PositionLevel
@@ -45,6 +46,7 @@ def employee_create(
     membership starts then and `years` gives them no yearly row (no denominator) before that year.
     """
     joined_on = joined_on or today()
+    name = clean_text(name)  # a name of only invisible characters is empty (issue 8, item 11)
     check_joined_on(joined_on)
     with years.deferred():  # one refresh of the yearly standing instead of three
         employee = Employee(

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hourbook.common.text import CleanCharField
 from hourbook.ledger.choices import EMPLOYEE_CATEGORIES, Category, Status
 from hourbook.org.models import Unit
 
@@ -106,7 +107,7 @@ class QueueFilterForm(forms.Form):
 class ReasonForm(forms.Form):
     """The reason of a 不通过 or of revoking an approval: required; only spaces is refused by the service."""
 
-    reason = forms.CharField(
+    reason = CleanCharField(
         label=_("理由"),
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from hourbook.common.hours import format_hours
+from hourbook.common.text import clean_text
 from hourbook.ledger.choices import Source, Status
 from hourbook.ledger.models import Record
 from hourbook.ledger.services import record_set_status, records_set_status_bulk
@@ -68,8 +69,9 @@ class BulkResult:
 
 
 def clean_reason(reason: str | None) -> str:
-    """A reason is required: empty or only spaces (full-width ones included) is refused."""
-    text = (reason or "").strip()
+    """A reason is required: empty, or only spaces (full-width ones included) or invisible characters
+    (zero-width spaces…, `common.text.clean_text`), is refused."""
+    text = clean_text(reason)
     if not text:
         raise ValidationError({"reason": MSG_REASON_REQUIRED})
     if len(text) > REASON_MAX:

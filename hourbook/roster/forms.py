@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hourbook.common.dates import today
+from hourbook.common.text import CleanCharField
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee
 from hourbook.org.validators import validate_arp
@@ -85,7 +86,7 @@ class EmployeeForm(forms.Form):
         ),
         help_text=_("由数字组成；开通账号后也可用它登录"),
     )
-    name = forms.CharField(label=_("员工姓名"), max_length=64, widget=forms.TextInput(attrs=_TEXT))
+    name = CleanCharField(label=_("员工姓名"), max_length=64, widget=forms.TextInput(attrs=_TEXT))
     unit = forms.ModelChoiceField(queryset=None)
     phone = forms.CharField(
         label=_("联系电话"), max_length=32, required=False, widget=forms.TextInput(attrs=_TEXT)

@@ -20,6 +20,7 @@ from hourbook.accounts.scope import hr_units_q, scope_of
 from hourbook.accounts.services import account_username
 from hourbook.audit.services import audit_log
 from hourbook.common.dates import today
+from hourbook.common.text import clean_text
 from hourbook.ledger.services import records_move_year_to_unit
 from hourbook.org import years
 from hourbook.org.choices import PositionLevel
@@ -171,7 +172,7 @@ def employee_update(
     require_may_edit(actor, employee, changed=changed)
     _check_level_since(level_since)
     before = _employee_data(employee)
-    employee.arp, employee.name = arp, name
+    employee.arp, employee.name = arp, clean_text(name)  # invisible characters only: empty (issue 8, item 11)
     employee.phone, employee.mobile, employee.is_registered = phone, mobile, is_registered
     employee.full_clean()
     employee.save(update_fields=["arp", "name", "phone", "mobile", "is_registered"])

@@ -4,6 +4,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from hourbook.common.text import CleanCharField
 from hourbook.ledger.choices import ProgrammeType
 
 from .models import Programme, Session
@@ -29,6 +30,8 @@ class ProgrammeForm(forms.ModelForm):
         widgets = {
             "content": forms.Textarea(attrs={"rows": 3}),
         }
+        # Only spaces or invisible characters count as empty (issue 8, item 11).
+        field_classes = dict.fromkeys(("name", "content", "organiser", "place"), CleanCharField)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -42,7 +42,7 @@ class Programme(models.Model):
         Unit, verbose_name=_("举办单位（所属单位）"), on_delete=models.PROTECT, related_name="programmes"
     )
     name = models.CharField(_("培训名称"), max_length=200)
-    content = models.TextField(_("培训内容"), blank=True)
+    content = models.CharField(_("培训内容"), max_length=2000, blank=True)
     organiser = models.CharField(_("举办单位"), max_length=200, blank=True)
     place = models.CharField(_("培训地点"), max_length=200, blank=True)
     programme_type = models.CharField(
