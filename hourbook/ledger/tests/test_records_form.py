@@ -19,6 +19,7 @@ from hourbook.ledger.validation import (
     MSG_END_IN_FUTURE,
     MSG_HOURS_DECIMALS,
     MSG_HOURS_NOT_A_NUMBER,
+    MSG_HOURS_OUT_OF_RANGE,
     MSG_HOURS_POSITIVE,
     MSG_REQUIRED,
 )
@@ -161,7 +162,18 @@ def test_reversed_dates_are_refused_at_the_end_date(cast, login):
         ("1.234", MSG_HOURS_DECIMALS),
         ("abc", MSG_HOURS_NOT_A_NUMBER),
         ("NaN", MSG_HOURS_NOT_A_NUMBER),
+        ("sNaN", MSG_HOURS_NOT_A_NUMBER),
         ("", MSG_REQUIRED),
+        # Issue 8, item 12: these crashed with decimal.Overflow (a 500), or came close.
+        ("1E+999999", MSG_HOURS_OUT_OF_RANGE),
+        ("-1E+999999", MSG_HOURS_OUT_OF_RANGE),
+        ("Infinity", MSG_HOURS_OUT_OF_RANGE),
+        ("-Infinity", MSG_HOURS_OUT_OF_RANGE),
+        ("1E+30", MSG_HOURS_OUT_OF_RANGE),
+        ("12345678901234567890.001", MSG_HOURS_OUT_OF_RANGE),
+        ("1E-999999", MSG_HOURS_DECIMALS),
+        ("-0", MSG_HOURS_POSITIVE),
+        ("-0.00", MSG_HOURS_POSITIVE),
     ],
 )
 def test_bad_hours_are_refused_in_chinese_at_the_field(cast, login, hours, message):
@@ -180,6 +192,46 @@ def test_required_name_and_dates(cast, login):
     assert errors(response, "name") == [str(MSG_REQUIRED)]
     assert errors(response, "start_date") == [str(MSG_REQUIRED)]
     assert errors(response, "end_date") == [str(MSG_REQUIRED)]
+
+
+def test_invisible_name_is_empty(cast, login):
+    """Issue 8, item 11: a name of zero-width spaces was accepted and showed as blank."""
+    client = login(cast.employee)
+    response = client.post(create_url(), payload(name="\u200b\u200b\u2060\ufeff"))
+    assert errors(response, "name") == [str(MSG_REQUIRED)]
+    assert not Record.objects.exists()
+    client.post(create_url(), payload(name="\u200b国际凝聚态物理会议\u3000", place="\u200b"))
+    assert Record.objects.values_list("name", "place").get() == ("国际凝聚态物理会议", "")
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"), [("name", 200), ("content", 2000), ("place", 200), ("organiser", 200)]
+)
+def test_every_text_field_has_its_maximum(cast, login, field, limit):
+    """Issue 8, item 10: 培训内容 had no limit (1 MB a row was stored)."""
+    client = login(cast.employee)
+    response = client.post(create_url(), payload(**{field: "字" * (limit + 1)}))
+    assert errors(response, field) and str(limit) in errors(response, field)[0]
+    assert not Record.objects.exists()
+    client.post(create_url(), payload(**{field: "字" * limit}))
+    assert len(getattr(Record.objects.get(), field)) == limit
+
+
+def test_services_refuse_over_long_text_from_any_path(cast):
+    """The API and any other caller of the service meet the same maxima as the form (issue 8, item 10)."""
+    data = services.RecordData(
+        category=Category.EXTERNAL_TRAINING,
+        form=Form.CONFERENCE,
+        name="\u200b\u200b",
+        start_date=dt.date(2025, 3, 10),
+        end_date=dt.date(2025, 3, 10),
+        seconds=8 * 3600,
+        content="内" * 2001,
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.record_submit(actor=cast.employee, employee=cast.employee.employee, data=data)
+    assert set(refused.value.message_dict) == {"name", "content"}
+    assert not Record.objects.exists()
 
 
 def test_days_fill_the_hours_in_half_day_steps(cast, login):

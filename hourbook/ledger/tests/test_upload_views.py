@@ -6,7 +6,6 @@ with the bad cells marked.
 """
 
 import io
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +15,7 @@ from openpyxl import load_workbook
 from hourbook.ledger.choices import Category, Source, Status
 from hourbook.ledger.models import Record, RecordTransition, UploadBatch, UploadStatus
 from hourbook.ledger.uploads.workbook import ERROR_FILL, META_SHEET
+from hourbook.testing.hostile_xlsx import with_dimension
 
 from .upload_workbooks import fast_workbook_bytes, good_row, last_month, workbook_bytes
 
@@ -249,19 +249,38 @@ def test_preview_query_count_does_not_grow_with_rows(client, cast, upload, djang
         client.get(reverse("ledger:upload_detail", args=[large.pk]), {"page": 3})
 
 
-def test_five_thousand_rows_upload_and_confirm_in_seconds(client, cast, upload):
-    data = fast_workbook_bytes(TRAINING, [good_row(n) for n in range(5000)])
-    started = time.monotonic()
+def test_five_thousand_rows_upload_and_confirm_in_a_fixed_number_of_queries(client, cast, upload):
+    """Issue 8, item 19: asserts what does not depend on the machine's load (the time is measured by
+    bench/bench_upload.py): 5,000 rows staged and committed with the same queries as 10 rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (10, 5000):
+        Record.objects.all().delete()
+        data = fast_workbook_bytes(TRAINING, [good_row(i, name=f"第{n}批{i}") for i in range(n)])
+        with CaptureQueriesContext(connection) as staged:
+            batch, response = upload(data)
+        staged_queries = len(staged)  # read now: the next request clears the connection's query log
+        assert batch.status == UploadStatus.READY and len(batch.rows) == n
+        assert f"确认导入 {n} 条" in client.get(response["Location"]).content.decode()
+        with CaptureQueriesContext(connection) as committed:
+            assert confirm(client, batch).status_code == 302
+        counts.append((staged_queries, len(committed)))
+        assert Record.objects.filter(employee=cast.employee.employee).count() == n
+    assert counts[0] == counts[1], counts
+
+
+def test_upload_with_a_stale_dimension_saves_every_row(client, cast, upload):
+    """Issue 8, item 20: a 10-row sheet whose declared dimension says A1:B3 (rewritten in the zip) used to
+    give 2 rows and no error. Every row is read and saved."""
+    data = with_dimension(workbook_bytes(TRAINING, [good_row(n) for n in range(10)]), "A1:B3")
     batch, response = upload(data)
-    page = client.get(response["Location"])
-    upload_seconds = time.monotonic() - started
-    assert batch.status == UploadStatus.READY and len(batch.rows) == 5000
-    assert "确认导入 5000 条" in page.content.decode()
-    started = time.monotonic()
+    assert batch.status == UploadStatus.READY and len(batch.rows) == 10
+    assert "确认导入 10 条" in client.get(response["Location"]).content.decode()
     confirm(client, batch)
-    confirm_seconds = time.monotonic() - started
-    assert Record.objects.filter(employee=cast.employee.employee).count() == 5000
-    assert upload_seconds < 10 and confirm_seconds < 10, (upload_seconds, confirm_seconds)
+    names = set(Record.objects.filter(employee=cast.employee.employee).values_list("name", flat=True))
+    assert names == {f"学术报告会{n}" for n in range(10)}
 
 
 def test_rows_meeting_existing_records_dates_are_flagged_not_refused(client, cast, upload):
