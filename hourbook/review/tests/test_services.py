@@ -64,9 +64,21 @@ def test_approve_writes_transition_audit_and_notification(cast, make_record):
     assert record.name in note.title and "已通过" in note.title
 
 
-@pytest.mark.parametrize("reason", ["", "   ", "\u3000\u3000", "\n\t "])
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "",
+        "   ",
+        "\u3000\u3000",
+        "\n\t ",
+        # Issue 8, item 11: only invisible characters showed as a blank reason.
+        "\u200b\u200b\u200b",
+        "\u200b \u200c\u200d\u2060\ufeff\u3000",
+    ],
+)
 def test_reject_needs_a_reason_not_only_spaces(cast, make_record, reason):
-    """第九条二 / DOMAIN.md: 未通过 needs a reason; empty or only spaces (full-width included) is refused."""
+    """第九条二 / DOMAIN.md: 未通过 needs a reason; empty, only spaces (full-width included) or only invisible
+    characters (zero-width spaces…) is refused."""
     record = make_record()
     with pytest.raises(ValidationError) as info:
         record_reject(actor=cast.hr, record_id=record.pk, version=record.version, reason=reason)
@@ -252,6 +264,19 @@ def test_bulk_approve_unflagged_leaves_flagged_records(cast, make_record):
 def test_empty_selection_is_refused(cast):
     with pytest.raises(ValidationError):
         records_approve_bulk(actor=cast.hr, versions={})
+
+
+def test_reason_is_kept_without_its_invisible_ends(cast, make_record):
+    record = make_record()
+    record_reject(actor=cast.hr, record_id=record.pk, version=record.version, reason="\u200b材料不全\ufeff ")
+    assert record.transitions.get(action="reject").reason == "材料不全"
+
+
+def test_reason_maximum_is_the_models(cast):
+    """Issue 8, item 10: reasons are at most 500 characters, in the service and in the database's column."""
+    from hourbook.ledger.models import RecordTransition
+
+    assert services.REASON_MAX == RecordTransition._meta.get_field("reason").max_length == 500
 
 
 def test_reason_length_is_bounded(cast, make_record):

@@ -258,3 +258,44 @@ def test_arp_numbers_that_are_usernames_are_refused_and_numeric_cells_are_read(c
     assert errors == ["第 2 行 · ARP编号：员工ARP编号只能由数字组成（最多 32 位）"]
     assert upload(login(cast.hr), workbook([row(700005, "乙")])).status_code == 302
     assert Employee.objects.filter(arp="700005", name="乙").exists()
+
+
+# Work bounds and rows lost without a word (issue 8, items 9 and 20): the roster import reads through the
+# same bounded reader as the records upload. No test here times anything; the meter counts openpyxl's work.
+
+
+def _arps(n: int) -> list[str]:
+    base = row()[0][:-2]  # the default number, whatever its format, with its last two digits varied
+    return [f"{base}{i:02d}" for i in range(n)]
+
+
+@pytest.mark.parametrize("hostile", ["row_bomb", "many_sheets"])
+def test_row_bomb_and_thousand_sheets_are_refused_before_parsing(cast, login, hostile):
+    from hourbook.testing.hostile_xlsx import many_sheets, row_bomb, xml_work_meter
+
+    data = row_bomb(workbook([row()])) if hostile == "row_bomb" else many_sheets(1000)
+    with xml_work_meter() as work:
+        response = upload(login(cast.hr), data)
+    message = response.context["form"].errors["file"][0]
+    assert ("行或单元格过多" if hostile == "row_bomb" else "工作簿有 20 个以上工作表") in message
+    assert work.elements == 0
+    assert not Employee.objects.filter(arp=row()[0]).exists()
+
+
+def test_a_stale_dimension_loses_no_row(cast):
+    from hourbook.testing.hostile_xlsx import with_dimension
+
+    data = workbook([row(arp, f"职工{i}") for i, arp in enumerate(_arps(10))])
+    parsed = parse_roster(with_dimension(data, "A1:B3"), actor=cast.hr)
+    assert parsed.errors == []
+    assert [r.arp for r in parsed.rows] == _arps(10)
+
+
+def test_invisible_name_is_required(cast):
+    """Issue 8, item 11: a name of zero-width spaces showed as blank."""
+    first, second = _arps(2)
+    parsed = parse_roster(
+        workbook([row(first, "\u200b\u200b"), row(second, "\u200b新职工\ufeff")]), actor=cast.hr
+    )
+    assert parsed.errors == ["第 2 行 · 姓名：此项为必填项"]
+    assert [(r.arp, r.name) for r in parsed.rows] == [(second, "新职工")]

@@ -335,3 +335,16 @@ def test_level_history_is_kept(cast):
         (dt.date(2000, 1, 1), PositionLevel.ORDINARY),
         (dt.date(2025, 6, 15), PositionLevel.SECTION_AND_ABOVE),
     ]
+
+
+def test_a_name_of_invisible_characters_is_refused(cast, login):
+    """Issue 8, item 11: zero-width spaces were accepted as a name and showed as blank."""
+    me = cast.employee.employee
+    before = me.name
+    response = login(cast.hr).post(
+        reverse("roster:edit", args=[me.pk]),
+        {"arp": me.arp, "name": "\u200b\u200b\u2060", "level": PositionLevel.ORDINARY},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["name"]
+    me.refresh_from_db()
+    assert me.name == before

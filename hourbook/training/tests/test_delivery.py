@@ -336,3 +336,35 @@ def test_register_refusal_is_shown(cast, login):
     response = login(cast.manager).post(reverse("training:register", args=[programme.pk]), follow=True)
     assert "请在培训结束后再登记学时" in response.content.decode()
     assert not Record.objects.exists()
+
+
+# The ARP list reads through the bounded reader (issue 8, items 9 and 20); nothing here is timed.
+@pytest.mark.parametrize("hostile", ["row_bomb", "many_sheets"])
+def test_import_refuses_a_row_bomb_and_a_thousand_sheets_before_parsing(cast, login, programme, hostile):
+    from hourbook.testing.hostile_xlsx import many_sheets, row_bomb, xml_work_meter
+
+    employee = EmployeeFactory(unit=cast.units["unit"])
+    plain = xlsx([["员工ARP编号"], [employee.arp]]).read()
+    data = row_bomb(plain) if hostile == "row_bomb" else many_sheets(1000)
+    client = login(cast.manager)
+    with xml_work_meter() as work:
+        client.post(
+            reverse("training:trainee_import", args=[programme.pk]),
+            {"file": SimpleUploadedFile("名单.xlsx", data)},
+        )
+    errors = client.get(reverse("training:programme_detail", args=[programme.pk])).context["import_errors"]
+    assert errors == [errors[0]] and ("行或单元格过多" in errors[0] or "个以上工作表" in errors[0])
+    assert work.elements == 0
+    assert listed(programme) == []
+
+
+def test_import_with_a_stale_dimension_adds_everyone(cast, login, programme):
+    from hourbook.testing.hostile_xlsx import with_dimension
+
+    employees = [EmployeeFactory(unit=cast.units["unit"]) for _ in range(10)]
+    plain = xlsx([["员工ARP编号"], *[[e.arp] for e in employees]]).read()
+    login(cast.manager).post(
+        reverse("training:trainee_import", args=[programme.pk]),
+        {"file": SimpleUploadedFile("名单.xlsx", with_dimension(plain, "A1:A3"))},
+    )
+    assert listed(programme) == sorted(e.arp for e in employees)

@@ -176,3 +176,34 @@ def test_delete_withdraws_registered_records(cast, login):
     assert not Programme.objects.exists()
     record = Record.objects.get(employee=cast.employee.employee)
     assert record.deleted_at is not None
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"), [("name", 200), ("content", 2000), ("organiser", 200), ("place", 200)]
+)
+def test_every_text_field_has_its_maximum(cast, login, field, limit):
+    """Issue 8, item 10: 培训内容 had no limit."""
+    client = login(cast.manager)
+    sessions = [{"date": "2025-04-07", "length": "day"}]
+    response = client.post(
+        reverse("training:programme_create"),
+        plan_post(cast.units["unit"], sessions, **{field: "字" * (limit + 1)}),
+    )
+    assert response.status_code == 200 and response.context["form"].errors[field]
+    assert not Programme.objects.exists()
+    client.post(
+        reverse("training:programme_create"), plan_post(cast.units["unit"], sessions, **{field: "字" * limit})
+    )
+    assert len(getattr(Programme.objects.get(), field)) == limit
+
+
+def test_a_name_of_invisible_characters_is_required(cast, login):
+    """Issue 8, item 11."""
+    client = login(cast.manager)
+    sessions = [{"date": "2025-04-07", "length": "day"}]
+    response = client.post(
+        reverse("training:programme_create"),
+        plan_post(cast.units["unit"], sessions, name="\u200b\u200b\ufeff"),
+    )
+    assert response.status_code == 200 and response.context["form"].errors["name"]
+    assert not Programme.objects.exists()
