@@ -175,43 +175,66 @@ def _run(*targets) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=300)  # a hang guard only
+
+
+def _backend_pid() -> int:
+    connection.ensure_connection()
+    return connection.connection.info.backend_pid
+
+
+def _wait_until_blocked(pid: int, hang_guard: float = 300) -> None:
+    """Return once backend `pid` waits on a lock (pg_stat_activity): the other side of the race has reached
+    the locked row. Polls a condition instead of sleeping a fixed time (issue 8, item 19); the guard only
+    stops a hang, and a backend that never blocks fails the test."""
+    deadline = time.monotonic() + hang_guard
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            row = cursor.fetchone()
+            if row and row[0] == "Lock":
+                return
+            time.sleep(0.01)
+    raise AssertionError(f"backend {pid} never waited on the lock")
 
 
 def test_employee_edit_racing_a_decision_refuses_the_decision(cast):
-    """The employee's edit holds the row; the reviewer's approval waits, then sees a new version: refused."""
+    """The employee's edit holds the row; the reviewer's approval waits for it, then sees a new version:
+    refused. The edit commits only once the reviewer is seen waiting on the row's lock."""
     [record] = _pending_records(cast.units["unit"], 1)
     owner = record.employee.account
     seen = record.version
-    editing, outcome = threading.Event(), {}
+    editing, reviewer_ready, outcome = threading.Event(), threading.Event(), {}
 
     def employee():
         try:
             with transaction.atomic():
                 record_update(actor=owner, record=record, data=_data(record, name="员工修改后的名称"))
                 editing.set()
-                time.sleep(0.5)  # the reviewer's decision arrives while the edit is uncommitted
-            outcome["edit_committed_at"] = time.monotonic()
+                assert reviewer_ready.wait(300)
+                _wait_until_blocked(outcome["reviewer_pid"])  # the decision arrived while uncommitted
+                outcome["reviewer_waited"] = True
+        except Exception as exc:
+            outcome["employee_error"] = repr(exc)
         finally:
             connection.close()
 
     def reviewer():
         try:
-            editing.wait(10)
+            outcome["reviewer_pid"] = _backend_pid()
+            reviewer_ready.set()
+            assert editing.wait(300)
             try:
                 record_approve(actor=cast.hr, record_id=record.pk, version=seen)
                 outcome["reviewer"] = "approved"
             except ReviewConflict:
                 outcome["reviewer"] = "refused"
-            outcome["reviewer_done_at"] = time.monotonic()
         finally:
             connection.close()
 
     _run(employee, reviewer)
-    assert outcome["reviewer"] == "refused"
-    assert outcome["reviewer_done_at"] >= outcome["edit_committed_at"], (
-        "the decision did not wait for the lock"
-    )
+    assert "employee_error" not in outcome, outcome
+    assert outcome["reviewer_waited"] and outcome["reviewer"] == "refused"
     record.refresh_from_db()
     assert (record.status, record.version, record.name) == (Status.PENDING, seen + 1, "员工修改后的名称")
     assert not record.transitions.filter(action="approve").exists()
@@ -221,20 +244,26 @@ def test_decision_racing_an_employee_edit_locks_the_edit_out(cast):
     """The reviewer's decision holds the row; the employee's edit waits, then finds an approved, locked record."""
     [record] = _pending_records(cast.units["unit"], 1)
     owner = record.employee.account
-    deciding, outcome = threading.Event(), {}
+    deciding, employee_ready, outcome = threading.Event(), threading.Event(), {}
 
     def reviewer():
         try:
             with transaction.atomic():
                 record_approve(actor=cast.hr, record_id=record.pk, version=record.version)
                 deciding.set()
-                time.sleep(0.5)
+                assert employee_ready.wait(300)
+                _wait_until_blocked(outcome["employee_pid"])
+                outcome["employee_waited"] = True
+        except Exception as exc:
+            outcome["reviewer_error"] = repr(exc)
         finally:
             connection.close()
 
     def employee():
         try:
-            deciding.wait(10)
+            outcome["employee_pid"] = _backend_pid()
+            employee_ready.set()
+            assert deciding.wait(300)
             try:
                 record_update(actor=owner, record=record, data=_data(record, seconds=4 * 3600))
                 outcome["employee"] = "edited"
@@ -244,6 +273,7 @@ def test_decision_racing_an_employee_edit_locks_the_edit_out(cast):
             connection.close()
 
     _run(reviewer, employee)
-    assert outcome["employee"] == "refused"
+    assert "reviewer_error" not in outcome, outcome
+    assert outcome["employee_waited"] and outcome["employee"] == "refused"
     record.refresh_from_db()
     assert (record.status, record.seconds, record.version) == (Status.APPROVED, 8 * 3600, 1)
