@@ -32,10 +32,10 @@ class Column:
 
 
 NAME = Column("name", _("培训名称"), True, 36, _("必填，不超过 200 个字"))
-CONTENT = Column("content", _("培训内容"), False, 36)
-PLACE = Column("place", _("培训地点"), False, 16)
-ORGANISER = Column("organiser", _("举办单位"), False, 22)
-PLATFORM = Column("organiser", _("学习平台"), False, 22, _("如 学习强国、中国干部网络学院"))
+CONTENT = Column("content", _("培训内容"), False, 36, _("不超过 2000 个字"))
+PLACE = Column("place", _("培训地点"), False, 16, _("不超过 200 个字"))
+ORGANISER = Column("organiser", _("举办单位"), False, 22, _("不超过 200 个字"))
+PLATFORM = Column("organiser", _("学习平台"), False, 22, _("如 学习强国、中国干部网络学院；不超过 200 个字"))
 START = Column("start_date", _("开始时间"), True, 13, _("日期，如 2025-03-01、2025/3/1 或 2025年3月1日"))
 END = Column("end_date", _("结束时间"), True, 13, _("日期，不晚于今天；记录计入结束时间所在年度"))
 HOURS = Column("hours", _("学时"), True, 9, _("数字，最多两位小数；1 天 = 8 学时，半天 = 4 学时（第十条）"))
