@@ -127,9 +127,7 @@ def check_xlsx_bytes(
         _check_work(archive, entries)
 
 
-_SHEET_ELEMENT = re.compile(rb"<(?:\w+:)?sheet[\s/>]")
-_ROW_ELEMENT = re.compile(rb"<(?:\w+:)?row[\s/>]")
-_CELL_ELEMENT = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_ELEMENT = re.compile(rb"<(?:\w+:)?(sheet|row|c|si)[\s/>]")
 _STRING_ELEMENT = re.compile(rb"<(?:\w+:)?si[\s/>]")
 # A shared string of MAX_CELL_CHARS characters: 3 bytes each in UTF-8 for Chinese, with room for the
 # formatting of rich-text runs. Longer is refused before openpyxl loads the table (it loads all of it).
@@ -140,34 +138,26 @@ _SCAN_CHUNK = 1 << 20
 def _check_work(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
     """Refuse, before openpyxl parses anything, a workbook past the work bounds (issue 8, item 9).
 
-    Counts elements in the raw XML at C speed and stops at the first bound passed, so a refusal costs
-    at most one pass over 50 MB, whatever the file holds.
+    Counts elements in the raw XML at C speed and stops at the first bound passed, so a refusal costs at
+    most one pass over 50 MB, whatever the file holds. Every XML part is counted, wherever the package's
+    relationships put it: sheets (<sheet> in the workbook part), rows and cells per part, shared strings.
     """
-    sheets = [
-        info
-        for info in entries
-        if info.filename.startswith("xl/worksheets/")
-        and info.filename.count("/") == 2
-        and info.filename.endswith(".xml")
-    ]
-    declared = _count(archive, archive.getinfo("xl/workbook.xml"), _SHEET_ELEMENT, MAX_SHEETS)
-    if len(sheets) > MAX_SHEETS or declared > MAX_SHEETS:
-        raise SpreadsheetRefused(MSG_TOO_MANY_SHEETS % {"count": MAX_SHEETS, "limit": MAX_SHEETS})
-    for info in sheets:
-        if (
-            _count(archive, info, _ROW_ELEMENT, MAX_ROW_ELEMENTS) > MAX_ROW_ELEMENTS
-            or _count(archive, info, _CELL_ELEMENT, MAX_CELL_ELEMENTS) > MAX_CELL_ELEMENTS
-        ):
+    sheets = 0
+    for info in entries:
+        if not info.filename.endswith(".xml"):
+            continue
+        counts = _count_elements(archive, info)
+        sheets += counts[b"sheet"]
+        if sheets > MAX_SHEETS:
+            raise SpreadsheetRefused(MSG_TOO_MANY_SHEETS % {"count": MAX_SHEETS, "limit": MAX_SHEETS})
+        if counts[b"row"] > MAX_ROW_ELEMENTS or counts[b"c"] > MAX_CELL_ELEMENTS:
             raise SpreadsheetRefused(
                 MSG_SHEET_TOO_BIG % {"rows": f"{MAX_ROW_ELEMENTS:,}", "cells": f"{MAX_CELL_ELEMENTS:,}"}
             )
-    for info in entries:
-        if info.filename == "xl/sharedStrings.xml":
-            count, longest = _count_and_longest(archive, info, _STRING_ELEMENT, MAX_CELL_ELEMENTS)
-            if count > MAX_CELL_ELEMENTS:
-                raise SpreadsheetRefused(MSG_TOO_MANY_STRINGS % {"limit": f"{MAX_CELL_ELEMENTS:,}"})
-            if longest > _MAX_STRING_BYTES:
-                raise SpreadsheetRefused(MSG_STRING_TOO_LONG % {"limit": f"{MAX_CELL_CHARS:,}"})
+        if counts[b"si"] > MAX_CELL_ELEMENTS:
+            raise SpreadsheetRefused(MSG_TOO_MANY_STRINGS % {"limit": f"{MAX_CELL_ELEMENTS:,}"})
+        if counts[b"si"] and _longest_string(archive, info) > _MAX_STRING_BYTES:
+            raise SpreadsheetRefused(MSG_STRING_TOO_LONG % {"limit": f"{MAX_CELL_CHARS:,}"})
 
 
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[int, bytes]]:
@@ -189,34 +179,39 @@ def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[i
         raise SpreadsheetRefused(MSG_CORRUPT) from exc
 
 
-def _count(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern, limit: int) -> int:
-    """How many times `pattern` occurs in the entry, counting no further than just past `limit`."""
-    total = 0
+def _count_elements(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[bytes, int]:
+    """How many <sheet>, <row>, <c> and <si> elements the part holds, counting no further than just past
+    a bound (MAX_SHEETS, MAX_ROW_ELEMENTS, MAX_CELL_ELEMENTS)."""
+    counts = {b"sheet": 0, b"row": 0, b"c": 0, b"si": 0}
     for _offset, piece in _chunks(archive, info):
-        total += len(pattern.findall(piece))
-        if total > limit:
+        names = _ELEMENT.findall(piece)
+        for name in counts:
+            counts[name] += names.count(name)
+        if (
+            counts[b"sheet"] > MAX_SHEETS
+            or counts[b"row"] > MAX_ROW_ELEMENTS
+            or max(counts[b"c"], counts[b"si"]) > MAX_CELL_ELEMENTS
+        ):
             break
-    return total
+    return counts
 
 
-def _count_and_longest(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern, limit: int
-) -> tuple[int, int]:
-    """Occurrences of `pattern` (up to just past `limit`) and the longest stretch from one to the next."""
-    total, longest, previous = 0, 0, None
+def _longest_string(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """The longest stretch, in bytes, from one <si> to the next (or to the end), stopping once past the bound."""
+    longest, previous = 0, None
     for offset, piece in _chunks(archive, info):
-        for match in pattern.finditer(piece):
+        for match in _STRING_ELEMENT.finditer(piece):
             position = offset + match.start()
             if previous is not None:
                 longest = max(longest, position - previous)
             previous = position
-            total += 1
-            if total > limit or longest > _MAX_STRING_BYTES:
-                return total, longest
-        end = offset + len(piece)
-        if previous is not None and end - previous > _MAX_STRING_BYTES:
-            return total, end - previous
-    return total, longest
+            if longest > _MAX_STRING_BYTES:
+                return longest
+        if previous is not None:
+            longest = max(longest, offset + len(piece) - previous)
+            if longest > _MAX_STRING_BYTES:
+                return longest
+    return longest
 
 
 def _has_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:

@@ -271,3 +271,26 @@ def test_sheet_character_bound():
     with pytest.raises(SpreadsheetRefused, match="文字超过 1,000 个字"):
         _read_all(data, max_chars=1000)
     assert reader.chars_read == 2000
+
+
+def _relocated(data: bytes, target: str = "xl/elsewhere/data.xml") -> bytes:
+    """The workbook with its first sheet moved to another part name (the relationships say where it is)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info).replace(b"worksheets/sheet1.xml", target.removeprefix("xl/").encode())
+            name = target if info.filename == "xl/worksheets/sheet1.xml" else info.filename
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_a_sheet_moved_to_another_part_is_counted_too():
+    """The relationships, not the part's name, tell openpyxl where a sheet is: every XML part is counted."""
+    moved = _relocated(_xlsx(["x"], ["y"]))
+    wb = open_xlsx(moved)
+    assert [row[0] for _n, row in SheetReader(wb.worksheets[0], values_only=True)] == ["x", "y"]
+    wb.close()
+    with xml_work_meter() as work, pytest.raises(SpreadsheetRefused, match="行或单元格过多"):
+        open_xlsx(row_bomb(moved, megabytes=2, sheet="xl/elsewhere/data.xml"))
+    assert work.elements == 0
