@@ -18,6 +18,7 @@ from hourbook.accounts.scope import manager_units_q
 from hourbook.audit.services import audit_log
 from hourbook.common.dates import today
 from hourbook.common.hours import SECONDS_PER_DAY
+from hourbook.common.text import clean_text
 from hourbook.ledger import rules
 from hourbook.ledger.choices import Assessment, Category, Source, ZeroReason
 from hourbook.ledger.services import SourceRecord, source_records_sync
@@ -133,7 +134,9 @@ def programme_save(
     else:
         programme = _lock_visible(actor, programme)
     for name in PROGRAMME_FIELDS:
-        setattr(programme, name, data[name])
+        value = data[name]
+        # Only spaces or invisible characters is empty, so a blank name is refused (issue 8, item 11).
+        setattr(programme, name, clean_text(value) if isinstance(value, str) else value)
     programme.full_clean(exclude=["created_by", "registered_by"])
     programme.save()
 

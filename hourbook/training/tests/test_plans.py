@@ -207,3 +207,27 @@ def test_a_name_of_invisible_characters_is_required(cast, login):
     )
     assert response.status_code == 200 and response.context["form"].errors["name"]
     assert not Programme.objects.exists()
+
+
+def test_the_service_refuses_an_invisible_name_from_any_caller(cast):
+    """The form is one caller; the service applies the same rule (issue 8, item 11)."""
+    from django.core.exceptions import ValidationError
+
+    from hourbook.training.services import SessionSpec, programme_save
+
+    data = {
+        "unit": cast.units["unit"],
+        "name": "\u200b\u200b",
+        "content": "\u200b",
+        "organiser": "",
+        "place": "",
+        "programme_type": ProgrammeType.CLASS,
+        "form": Form.SPECIAL_COURSE,
+        "off_job": False,
+        "assessed": False,
+    }
+    sessions = [SessionSpec(date=D, length=SessionLength.DAY)]
+    with pytest.raises(ValidationError) as refused:
+        programme_save(actor=cast.manager, programme=None, data=data, sessions=sessions)
+    assert "name" in refused.value.message_dict
+    assert not Programme.objects.exists()
