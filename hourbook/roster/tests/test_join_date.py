@@ -115,9 +115,7 @@ def test_import_takes_an_optional_join_date_and_defaults_to_today(cast, login):
         headers,
     )
     assert _import(client, data).status_code == 302
-    starts = dict(
-        Employee.objects.filter(arp__startswith="88001").values_list("arp", "memberships__start")
-    )
+    starts = dict(Employee.objects.filter(arp__startswith="88001").values_list("arp", "memberships__start"))
     assert starts == {
         "880011": dt.date(2026, 12, 4),
         "880012": dt.date(2023, 9, 1),
