@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hourbook.common.dates import today
 
-from . import years
+from . import standing
 from .choices import PositionLevel
 from .models import Employee, PositionHistory, Unit, UnitMembership
 
@@ -42,11 +42,11 @@ def employee_create(
     given).
 
     DOMAIN.md decision: a person counts for a unit from the date they joined it, never before, so the first
-    membership starts then and `years` gives them no yearly row (no denominator) before that year.
+    membership starts then and they belong to no year's population before it (`Employee.objects.in_year`).
     """
     joined_on = joined_on or today()
     check_joined_on(joined_on)
-    with years.deferred():  # one refresh of the yearly standing instead of three
+    with standing.deferred():  # one seal of the history instead of two
         employee = Employee(
             arp=arp, name=name, unit=unit, is_registered=is_registered, phone=phone, mobile=mobile
         )

@@ -21,7 +21,7 @@ from hourbook.accounts.services import account_username
 from hourbook.audit.services import audit_log
 from hourbook.common.dates import today
 from hourbook.ledger.services import records_move_year_to_unit
-from hourbook.org import years
+from hourbook.org import standing
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
 from hourbook.org.services import (
@@ -425,15 +425,15 @@ def roster_import(
         ],
         batch_size=500,
     )
-    # bulk_create sends no signals: the yearly standing (unit and level per year) is refreshed here.
-    years.refresh([e.pk for e in created])
+    # bulk_create sends no signals: the new histories are sealed here (org.standing).
+    standing.seal([e.pk for e in created])
     result.created = [row.arp for row in new_rows]
 
     update_rows = [row for row in rows if row.arp in existing]
     levels = _current_levels([existing[row.arp].pk for row in update_rows])
     _check_import_powers(actor, update_rows, existing, levels)
     changed: list[Employee] = []
-    with years.deferred():  # one refresh of the yearly standing for all level changes and transfers
+    with standing.deferred():  # one seal of the histories for all level changes and transfers
         for row in update_rows:
             employee = existing[row.arp]
             _require_unit(actor, employee.unit)

@@ -10,7 +10,7 @@ from hourbook.accounts.choices import Role
 from hourbook.accounts.models import RoleAssignment, User
 from hourbook.ledger.choices import DEFAULT_FORM, Category, Source, Status
 from hourbook.ledger.models import Record
-from hourbook.org import years
+from hourbook.org import standing
 from hourbook.org.choices import PositionLevel, UnitKind
 from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
 
@@ -46,7 +46,7 @@ class EmployeeFactory(DjangoModelFactory):
             return
         level = kwargs.get("level", PositionLevel.ORDINARY)
         since = kwargs.get("since", dt.date(2000, 1, 1))
-        with years.deferred():
+        with standing.deferred():
             UnitMembership.objects.create(employee=obj, unit=obj.unit, start=since)
             PositionHistory.objects.create(employee=obj, level=level, since=since)
 
