@@ -4,10 +4,12 @@ import datetime as dt
 import itertools
 
 import factory
+from django.db import transaction
 from factory.django import DjangoModelFactory
 
 from hourbook.accounts.choices import Role
 from hourbook.accounts.models import RoleAssignment, User
+from hourbook.ledger import summary
 from hourbook.ledger.choices import DEFAULT_FORM, Category, Source, Status
 from hourbook.ledger.models import Record
 from hourbook.org import standing
@@ -81,10 +83,20 @@ class RoleFactory(DjangoModelFactory):
 
 
 class RecordFactory(DjangoModelFactory):
-    """An employee record; `unit` and `year` follow the employee and the end date, as the services set them."""
+    """An employee record; `unit` and `year` follow the employee and the end date, as the services set them.
+
+    Saved as the ledger's services save: in one transaction with the refresh of the person's yearly summary
+    (`ledger.summary`), so the SQL twin sees the record without a rebuild by hand."""
 
     class Meta:
         model = Record
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with transaction.atomic():
+            record = super()._create(model_class, *args, **kwargs)
+            summary.refresh_records([record])
+        return record
 
     employee = factory.SubFactory(EmployeeFactory)
     category = Category.EXTERNAL_TRAINING
