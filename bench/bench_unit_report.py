@@ -217,7 +217,6 @@ def hand_sql(year: int, root_path: str) -> tuple[str, list]:
     from django.db import connection
 
     from hourbook.common.dates import year_reference_day
-
     from hourbook.ledger.choices import CATEGORY_BUCKET, Category
 
     pg = connection.vendor == "postgresql"

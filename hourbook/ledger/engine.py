@@ -57,7 +57,9 @@ def record_facts(employee_id: int, year: int) -> list[rules.RecordFact]:
 
 def employee_year(employee: Employee, year: int) -> YearHours:
     """Compute an employee's year (a handful of queries, whatever the number of records)."""
-    unit, level = employee.unit_and_level_for_year(year)  # the reports' own SQL (EmployeeQuerySet.with_standing)
+    unit, level = employee.unit_and_level_for_year(
+        year
+    )  # the reports' own SQL (EmployeeQuerySet.with_standing)
     policy = policy_for_unit(year=year, unit=unit)
     result = rules.compute_year(
         record_facts(employee.pk, year),

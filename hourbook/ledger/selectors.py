@@ -43,9 +43,7 @@ def _cap_case(total, policies: dict[int, ResolvedPolicy], category: str, unit_fi
         if cap is None:
             whens.append(When(**{f"{unit_field}__in": unit_ids}, then=total))
         else:
-            whens.append(
-                When(**{f"{unit_field}__in": unit_ids}, then=Least(total, Value(cap)))
-            )
+            whens.append(When(**{f"{unit_field}__in": unit_ids}, then=Least(total, Value(cap))))
     return Case(*whens, default=total, output_field=IntegerField())
 
 

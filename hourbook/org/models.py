@@ -90,9 +90,8 @@ class Unit(models.Model):
 
 def _held_on_reference_day(relation: str, start: str) -> Q:
     """The history entry in force on the row's `ref_day`: begun on or before it, not yet followed by the next."""
-    return (
-        Q(**{f"{relation}__{start}__lte": F("ref_day")})
-        & (Q(**{f"{relation}__until__isnull": True}) | Q(**{f"{relation}__until__gt": F("ref_day")}))
+    return Q(**{f"{relation}__{start}__lte": F("ref_day")}) & (
+        Q(**{f"{relation}__until__isnull": True}) | Q(**{f"{relation}__until__gt": F("ref_day")})
     )
 
 

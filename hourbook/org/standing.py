@@ -34,7 +34,9 @@ def seal(employee_ids: Iterable[int]) -> int:
         list(Employee.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
         for model, start in _HISTORIES:
             entries: dict[int, list] = defaultdict(list)
-            for entry in model.objects.filter(employee_id__in=chunk).only("pk", "employee_id", start, "until"):
+            for entry in model.objects.filter(employee_id__in=chunk).only(
+                "pk", "employee_id", start, "until"
+            ):
                 entries[entry.employee_id].append(entry)
             stale = []
             for mine in entries.values():
@@ -92,4 +94,6 @@ def connect_signals() -> None:
 
     for model, _start in _HISTORIES:
         post_save.connect(_on_history_change, sender=model, dispatch_uid=f"standing-save-{model.__name__}")
-        post_delete.connect(_on_history_change, sender=model, dispatch_uid=f"standing-delete-{model.__name__}")
+        post_delete.connect(
+            _on_history_change, sender=model, dispatch_uid=f"standing-delete-{model.__name__}"
+        )
