@@ -18,7 +18,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from hourbook.jobs.models import Job, JobStatus
-from hourbook.jobs.services import jobs_sweep
+from hourbook.jobs.services import jobs_sweep, stale_after
 from hourbook.ledger import summary
 from hourbook.ledger.bulk import records_insert
 from hourbook.notifications.models import Notification
@@ -127,9 +127,11 @@ def test_killed_worker_job_is_run_again_once(cast, settings):
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and job.attempts == 1 and job.progress < job.total
 
-    # Nobody beats its heartbeat any more: the sweep re-queues it; a new worker runs it to the end.
-    time.sleep(2.5)
-    assert jobs_sweep() == {"requeued": 1, "failed": 0}
+    # Nobody beats its heartbeat any more: the sweep re-queues it once the heartbeat is stale (the sweep's
+    # clock is injected: no waiting); a new worker runs it to the end.
+    assert jobs_sweep(now=job.heartbeat_at) == {"requeued": 0, "failed": 0}
+    stale = job.heartbeat_at + stale_after() + dt.timedelta(seconds=1)
+    assert jobs_sweep(now=stale) == {"requeued": 1, "failed": 0}
     worker = _worker(env)
     try:
         _wait_for(

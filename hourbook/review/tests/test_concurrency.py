@@ -170,6 +170,22 @@ def _data(record: Record, **changes) -> RecordData:
     return RecordData(**fields)
 
 
+def _hold_until_another_waits(timeout: float = 20) -> None:
+    """Inside the transaction holding the row: return once another backend of this database waits for a lock,
+    so the competing thread is known to be blocked on it (ordered by the lock, never by sleeping)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # activity is otherwise frozen per transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return
+    raise AssertionError("the competing transaction never waited for the row lock")
+
+
 def _run(*targets) -> None:
     threads = [threading.Thread(target=t) for t in targets]
     for thread in threads:
@@ -190,7 +206,7 @@ def test_employee_edit_racing_a_decision_refuses_the_decision(cast):
             with transaction.atomic():
                 record_update(actor=owner, record=record, data=_data(record, name="员工修改后的名称"))
                 editing.set()
-                time.sleep(0.5)  # the reviewer's decision arrives while the edit is uncommitted
+                _hold_until_another_waits()  # the reviewer's decision waits for the uncommitted edit
             outcome["edit_committed_at"] = time.monotonic()
         finally:
             connection.close()
@@ -228,7 +244,7 @@ def test_decision_racing_an_employee_edit_locks_the_edit_out(cast):
             with transaction.atomic():
                 record_approve(actor=cast.hr, record_id=record.pk, version=record.version)
                 deciding.set()
-                time.sleep(0.5)
+                _hold_until_another_waits()  # the employee's edit waits for the uncommitted decision
         finally:
             connection.close()
 
