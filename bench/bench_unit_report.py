@@ -13,8 +13,8 @@ deletions; unit rules on the branch and on two departments (第十六条).
 Then, in one run:
 1. the unit report's query: `reports.selectors.report_list` over the whole institute (every page's rows), the
    engine's SQL twin (`ledger.selectors.annotate_year_summary`), policies resolved by `policies_for_units`;
-2. one hand-written SQL statement computing the same figures from the same tables (the yearly standing
-   unit and level histories, the summary ledger_yearsummary, the policy and unit-rule tables): caps per category, the
+2. one hand-written SQL statement computing the same figures from the same tables (the unit and level
+   histories, the summary ledger_yearsummary, the policy and unit-rule tables): caps per category, the
    requirement by the rank held at year end, the academy's policy tightened by every ancestor's rule in SQL;
 3. it asserts that both give identical figures for every person, and checks 200 people against the Python
    engine (`ledger.engine.employee_year`, from the raw records);
@@ -142,7 +142,7 @@ def load(n_employees: int, n_records: int, year: int, seed: int):
     categories = [c for c, _w in weights]
     cum = [w for _c, w in weights]
     now = timezone.now()
-    with transaction.atomic(), standing.deferred():
+    with transaction.atomic():
         Employee.objects.bulk_create([p[0] for p in people], batch_size=2000)
         UnitMembership.objects.bulk_create(
             [UnitMembership(employee=e, unit=u, start=s) for e, ms, _l in people for s, u in ms],

@@ -137,7 +137,7 @@ class EmployeeQuerySet(models.QuerySet):
             return self.none()
         return (
             self.with_standing(year)
-            .filter(membership_at__isnull=False)
+            .filter(unit_at__isnull=False)  # the same join, not a second one
             .exclude(left_on__lt=dt.date(year, 1, 1))
         )
 

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from hourbook.common.dates import today
 
-from . import standing
 from .choices import PositionLevel
 from .models import Employee, PositionHistory, Unit, UnitMembership
 
@@ -46,14 +45,13 @@ def employee_create(
     """
     joined_on = joined_on or today()
     check_joined_on(joined_on)
-    with standing.deferred():  # one seal of the history instead of two
-        employee = Employee(
-            arp=arp, name=name, unit=unit, is_registered=is_registered, phone=phone, mobile=mobile
-        )
-        employee.full_clean()
-        employee.save()
-        UnitMembership.objects.create(employee=employee, unit=unit, start=joined_on)
-        PositionHistory.objects.create(employee=employee, level=level, since=level_since or joined_on)
+    employee = Employee(
+        arp=arp, name=name, unit=unit, is_registered=is_registered, phone=phone, mobile=mobile
+    )
+    employee.full_clean()
+    employee.save()
+    UnitMembership.objects.create(employee=employee, unit=unit, start=joined_on)
+    PositionHistory.objects.create(employee=employee, level=level, since=level_since or joined_on)
     return employee
 
 

@@ -5,7 +5,7 @@
 when the calendar moves (a new year, a promotion dated in the future): it changes only when a history entry is
 written, and it is resealed in that write's transaction. Signals on UnitMembership and PositionHistory do it
 after any save or delete (services, the admin's inlines, imports, tests); bulk loads that bypass signals call
-`seal` themselves, and bulk work may wrap itself in `deferred()` to seal once at the end.
+`seal` (or `seal_all`) themselves before anything reads the standing.
 
 Concurrent writers of one person's history are serialised by locking the employee's row first, so two
 transactions never seal from different views of the same history.
@@ -13,8 +13,6 @@ transactions never seal from different views of the same history.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.db import transaction
 
@@ -57,36 +55,10 @@ def seal_all(*, batch: int = 5000) -> int:
     return sum(seal(ids[i : i + batch]) for i in range(0, len(ids), batch))
 
 
-_deferred: ContextVar[set[int] | None] = ContextVar("standing_deferred", default=None)
-
-
-def touch(employee_id: int) -> None:
-    pending = _deferred.get()
-    if pending is not None:
-        pending.add(employee_id)
-    else:
-        seal([employee_id])
-
-
-@contextmanager
-def deferred():
-    """Collect the employees whose history is written inside the block and seal them once, at its end."""
-    if _deferred.get() is not None:  # nested: the outermost block seals
-        yield
-        return
-    pending: set[int] = set()
-    token = _deferred.set(pending)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-    seal(pending)
-
-
 def _on_history_change(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):
         return
-    touch(instance.employee_id)
+    seal([instance.employee_id])
 
 
 def connect_signals() -> None:

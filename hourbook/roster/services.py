@@ -433,39 +433,38 @@ def roster_import(
     levels = _current_levels([existing[row.arp].pk for row in update_rows])
     _check_import_powers(actor, update_rows, existing, levels)
     changed: list[Employee] = []
-    with standing.deferred():  # one seal of the histories for all level changes and transfers
-        for row in update_rows:
-            employee = existing[row.arp]
-            _require_unit(actor, employee.unit)
-            dirty = False
-            for attr, value in (
-                ("name", row.name),
-                ("phone", row.phone),
-                ("mobile", row.mobile),
-                ("is_registered", row.is_registered),
-            ):
-                if value is not None and getattr(employee, attr) != value:
-                    setattr(employee, attr, value)
-                    dirty = True
-            if dirty:
-                changed.append(employee)
-            if row.level is not None:
-                in_force = levels.get(employee.pk)
-                since = row.level_since
-                if since is None and (in_force is None or in_force.level != row.level):
-                    since = today()
-                if since is not None and not (
-                    in_force is not None and in_force.since == since and in_force.level == row.level
-                ):
-                    same_day = PositionHistory.objects.filter(employee=employee, since=since).first()
-                    if same_day is None or same_day.level != row.level:
-                        employee_set_level(employee=employee, level=row.level, since=since)
-                        dirty = True
-            if row.unit.pk != employee.unit_id:
-                result.records_moved += employee_transfer(actor=actor, employee=employee, unit=row.unit)
-                result.transferred.append(row.arp)
+    for row in update_rows:
+        employee = existing[row.arp]
+        _require_unit(actor, employee.unit)
+        dirty = False
+        for attr, value in (
+            ("name", row.name),
+            ("phone", row.phone),
+            ("mobile", row.mobile),
+            ("is_registered", row.is_registered),
+        ):
+            if value is not None and getattr(employee, attr) != value:
+                setattr(employee, attr, value)
                 dirty = True
-            (result.updated if dirty else result.unchanged).append(row.arp)
+        if dirty:
+            changed.append(employee)
+        if row.level is not None:
+            in_force = levels.get(employee.pk)
+            since = row.level_since
+            if since is None and (in_force is None or in_force.level != row.level):
+                since = today()
+            if since is not None and not (
+                in_force is not None and in_force.since == since and in_force.level == row.level
+            ):
+                same_day = PositionHistory.objects.filter(employee=employee, since=since).first()
+                if same_day is None or same_day.level != row.level:
+                    employee_set_level(employee=employee, level=row.level, since=since)
+                    dirty = True
+        if row.unit.pk != employee.unit_id:
+            result.records_moved += employee_transfer(actor=actor, employee=employee, unit=row.unit)
+            result.transferred.append(row.arp)
+            dirty = True
+        (result.updated if dirty else result.unchanged).append(row.arp)
     Employee.objects.bulk_update(changed, ["name", "phone", "mobile", "is_registered"], batch_size=500)
 
     arps = [row.arp for row in rows]

@@ -12,7 +12,6 @@ from hourbook.accounts.models import RoleAssignment, User
 from hourbook.ledger import summary
 from hourbook.ledger.choices import DEFAULT_FORM, Category, Source, Status
 from hourbook.ledger.models import Record
-from hourbook.org import standing
 from hourbook.org.choices import PositionLevel, UnitKind
 from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
 
@@ -48,9 +47,8 @@ class EmployeeFactory(DjangoModelFactory):
             return
         level = kwargs.get("level", PositionLevel.ORDINARY)
         since = kwargs.get("since", dt.date(2000, 1, 1))
-        with standing.deferred():
-            UnitMembership.objects.create(employee=obj, unit=obj.unit, start=since)
-            PositionHistory.objects.create(employee=obj, level=level, since=since)
+        UnitMembership.objects.create(employee=obj, unit=obj.unit, start=since)
+        PositionHistory.objects.create(employee=obj, level=level, since=since)
 
 
 class UserFactory(DjangoModelFactory):
