@@ -55,7 +55,7 @@ def test_standing_equals_the_histories_read_by_hand(units, memberships, levels, 
     with transaction.atomic():
         pool = [units["unit"], units["dept"], units["sibling"]]
         employee = Employee.objects.create(
-            arp="S1", name="甲", unit=pool[0], is_active=left_on is None, left_on=left_on
+            arp="660001", name="甲", unit=pool[0], is_active=left_on is None, left_on=left_on
         )
         for start, i in memberships:
             UnitMembership.objects.create(employee=employee, unit=pool[i], start=start)
@@ -82,7 +82,7 @@ def test_standing_equals_the_histories_read_by_hand(units, memberships, levels, 
 @pytest.mark.django_db
 def test_services_and_direct_writes_keep_until(units):
     with at(dt.date(2026, 1, 20)):
-        e = employee_create(arp="S2", name="乙", unit=units["unit"], joined_on=dt.date(2024, 3, 1))
+        e = employee_create(arp="660002", name="乙", unit=units["unit"], joined_on=dt.date(2024, 3, 1))
         employee_set_level(employee=e, level=PositionLevel.SECTION_AND_ABOVE, since=dt.date(2026, 3, 1))
         employee_move(employee=e, unit=units["sibling"], start=dt.date(2026, 1, 10))
         assert e.unit_and_level_for_year(2026) == (units["sibling"], PositionLevel.ORDINARY)
@@ -101,7 +101,7 @@ def test_services_and_direct_writes_keep_until(units):
 @pytest.mark.django_db
 def test_every_write_seals_at_once(units):
     """Entries written out of order: after each write, the ranges chain without gaps or overlaps."""
-    e = employee_create(arp="S3", name="丙", unit=units["unit"])
+    e = employee_create(arp="660003", name="丙", unit=units["unit"])
     for month in (3, 1, 2):
         PositionHistory.objects.create(
             employee=e, level=PositionLevel.ORDINARY, since=dt.date(2021, month, 2)
@@ -112,7 +112,7 @@ def test_every_write_seals_at_once(units):
 
 @pytest.mark.django_db
 def test_bulk_loads_are_sealed_by_hand(units):
-    e = Employee.objects.create(arp="S4", name="丁", unit=units["unit"])
+    e = Employee.objects.create(arp="660004", name="丁", unit=units["unit"])
     UnitMembership.objects.bulk_create(
         [
             UnitMembership(employee=e, unit=units["unit"], start=dt.date(2020, 1, 1)),
@@ -126,7 +126,7 @@ def test_bulk_loads_are_sealed_by_hand(units):
 
 @pytest.mark.django_db(transaction=True)
 def test_deleting_an_employee_removes_their_history(units):
-    e = employee_create(arp="S5", name="戊", unit=Unit.objects.get(pk=units["unit"].pk))
+    e = employee_create(arp="660005", name="戊", unit=Unit.objects.get(pk=units["unit"].pk))
     pk = e.pk
     e.delete()
     assert not UnitMembership.objects.filter(employee_id=pk).exists()

@@ -78,7 +78,7 @@ def test_hire_in_december_submits_in_february(cast):
     """Created in December, a record in February: in February's report, roster and academy summary."""
     with at(dt.date(2025, 12, 10)):
         new = employee_create(
-            arp="TT1", name="新人", unit=cast.units["dept"], joined_on=dt.date(2025, 12, 10)
+            arp="770001", name="新人", unit=cast.units["dept"], joined_on=dt.date(2025, 12, 10)
         )
     with at(dt.date(2026, 2, 20)):
         hours(new, dt.date(2026, 2, 19), 16 * H)
