@@ -104,7 +104,7 @@ def load(n_employees: int, n_records: int, year: int, seed: int):
         elif roll < 0.03:
             left_on = day_in(year - 1)
         employee = Employee(
-            arp=f"B{n:06d}",
+            arp=f"9{n:06d}",
             name=f"职工{n}",
             unit=unit,
             is_registered=rng.random() > 0.05,

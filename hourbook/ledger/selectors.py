@@ -181,6 +181,10 @@ def year_summaries(year: int, employees: QuerySet | None = None, units=None) -> 
     base = employees_for_year(year, employees)
     if units is None:
         unit_ids = set(base.values_list("unit_at", flat=True))
+        if (
+            not unit_ids
+        ):  # nobody of these people belongs to the year (and PostgreSQL cannot type an empty CASE)
+            return {}
         units = list(Unit.objects.filter(pk__in=unit_ids))
     policies = policies_for_units(year=year, units=list(units))
     qs = annotate_year_summary(base, year, policies)

@@ -422,3 +422,12 @@ def test_break_is_caught(three_units, monkeypatch, name):
 
     with pytest.raises(AssertionError):
         prop()
+
+
+def test_nobody_of_the_year_gives_no_rows(three_units):
+    """People who all left before the year: no rows (PostgreSQL once refused the untyped empty CASE)."""
+    gone = Employee.objects.create(
+        arp="799999", name="早已离职", unit=three_units[0], is_active=False, left_on=dt.date(YEAR - 1, 6, 30)
+    )
+    UnitMembership.objects.create(employee=gone, unit=three_units[0], start=dt.date(2000, 1, 1))
+    assert selectors.year_summaries(YEAR, Employee.objects.filter(pk=gone.pk)) == {}
