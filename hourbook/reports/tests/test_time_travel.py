@@ -13,7 +13,7 @@ from hourbook.ledger.engine import employee_year
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee
 from hourbook.org.services import employee_create, employee_move, employee_set_level
-from hourbook.reports.selectors import COUNTED, Filters, ReportScope, report_list, report_summary
+from hourbook.reports.selectors import COUNTED, Filters, ReportScope, report_list, report_overview
 from hourbook.roster.selectors import current_year_status, roster_list
 from hourbook.testing.factories import RecordFactory
 
@@ -66,7 +66,7 @@ def assert_all_agree(cast, year: int, people: list[Employee]) -> dict[int, objec
             assert status[pk].training_required == ey.result.buckets["training"].required
             assert status[pk].met == ey.result.met
     # The academy summary counts exactly the engine's 达标 among the counted.
-    summary = report_summary(scope, own_label="")
+    summary = report_overview(scope, own_label="")
     counted = [row for row in listed.values() if row.kind == COUNTED]
     assert summary.total.counted == len(counted)
     assert summary.total.met == sum(1 for row in counted if row.met)
@@ -127,6 +127,6 @@ def test_new_year_counts_everyone_from_its_first_day(cast):
         assert_all_agree(cast, 2025, people)
     with at(dt.date(2026, 1, 1)):
         scope = ReportScope.build(year=2026, unit=cast.units["root"])
-        assert report_summary(scope, own_label="").total.counted == len(people)
+        assert report_overview(scope, own_label="").total.counted == len(people)
         assert assert_all_agree(cast, 2026, people)[me.pk].level == PositionLevel.SECTION_AND_ABOVE
         assert assert_all_agree(cast, 2025, people)[me.pk].level == PositionLevel.ORDINARY
