@@ -34,18 +34,17 @@ def floor_sql(year: int, root_path: str) -> tuple[str, list]:
     step = HIST_STEP_HOURS * 3600
     top = HIST_BUCKETS - 1
     sql = f"""
-SELECT ey.unit_id,
+SELECT f.unit_id,
   CASE WHEN e.left_on <= '{year}-12-31' THEN '{LEFT}' WHEN NOT e.is_registered THEN '{OTHER}' ELSE '{COUNTED}' END AS kind,
   f.met,
   CASE WHEN e.left_on <= '{year}-12-31' OR NOT e.is_registered THEN -1
        WHEN f.training_effective >= {top * step} THEN {top} ELSE f.training_effective / {step} END AS hist,
   COUNT(*), SUM(f.training_effective)
 FROM ({per_person}) f
-JOIN org_employeeyear ey ON ey.employee_id = f.id AND ey.year = %s
 JOIN org_employee e ON e.id = f.id
 GROUP BY 1, 2, 3, 4
 """
-    return sql, [*params, year]
+    return sql, params
 
 
 def main() -> None:

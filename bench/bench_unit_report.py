@@ -13,8 +13,8 @@ deletions; unit rules on the branch and on two departments (第十六条).
 Then, in one run:
 1. the unit report's query: `reports.selectors.report_list` over the whole institute (every page's rows), the
    engine's SQL twin (`ledger.selectors.annotate_year_summary`), policies resolved by `policies_for_units`;
-2. one hand-written SQL statement computing the same figures from the same tables (the yearly standing
-   org_employeeyear, the summary ledger_yearsummary, the policy and unit-rule tables): caps per category, the
+2. one hand-written SQL statement computing the same figures from the same tables (the unit and level
+   histories, the summary ledger_yearsummary, the policy and unit-rule tables): caps per category, the
    requirement by the rank held at year end, the academy's policy tightened by every ancestor's rule in SQL;
 3. it asserts that both give identical figures for every person, and checks 200 people against the Python
    engine (`ledger.engine.employee_year`, from the raw records);
@@ -68,7 +68,7 @@ def load(n_employees: int, n_records: int, year: int, seed: int):
     from hourbook.ledger import summary
     from hourbook.ledger.choices import DEFAULT_FORM, Category, Source, Status, ZeroReason
     from hourbook.ledger.models import Record
-    from hourbook.org import years
+    from hourbook.org import standing
     from hourbook.org.choices import PositionLevel, UnitKind
     from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
     from hourbook.policy.models import UnitRule
@@ -104,7 +104,7 @@ def load(n_employees: int, n_records: int, year: int, seed: int):
         elif roll < 0.03:
             left_on = day_in(year - 1)
         employee = Employee(
-            arp=f"B{n:06d}",
+            arp=f"9{n:06d}",
             name=f"职工{n}",
             unit=unit,
             is_registered=rng.random() > 0.05,
@@ -142,7 +142,7 @@ def load(n_employees: int, n_records: int, year: int, seed: int):
     categories = [c for c, _w in weights]
     cum = [w for _c, w in weights]
     now = timezone.now()
-    with transaction.atomic(), years.deferred():
+    with transaction.atomic():
         Employee.objects.bulk_create([p[0] for p in people], batch_size=2000)
         UnitMembership.objects.bulk_create(
             [UnitMembership(employee=e, unit=u, start=s) for e, ms, _l in people for s, u in ms],
@@ -206,15 +206,17 @@ def load(n_employees: int, n_records: int, year: int, seed: int):
                     batch = []
         Record.objects.bulk_create(batch)
         made += len(batch)
-    years.refresh_all()
+    standing.seal_all()
     summary.rebuild()
     return institute, made
 
 
 def hand_sql(year: int, root_path: str) -> tuple[str, list]:
-    """The same figures, by hand: one statement over org_employeeyear, ledger_yearsummary and the policies."""
+    """The same figures, by hand: one statement over the unit and level histories (the entry in force on the
+    reference day), ledger_yearsummary and the policies."""
     from django.db import connection
 
+    from hourbook.common.dates import year_reference_day
     from hourbook.ledger.choices import CATEGORY_BUCKET, Category
 
     pg = connection.vendor == "postgresql"
@@ -269,10 +271,18 @@ WITH pol AS (
       {requirement("online_required")},
       {resolved_caps}
     FROM units u CROSS JOIN pol LEFT JOIN rl ON rl.unit_id = u.id
+), emp AS (
+    SELECT e.id, e.arp, e.is_registered,
+      CASE WHEN e.left_on < %s THEN e.left_on ELSE %s END AS ref_day
+    FROM org_employee e WHERE e.left_on IS NULL OR e.left_on >= %s
 ), pop AS (
-    SELECT e.id, e.arp, e.is_registered, ey.unit_id, ey.level
-    FROM org_employeeyear ey JOIN org_employee e ON e.id = ey.employee_id
-    WHERE ey.year = %s AND ey.unit_id IN (SELECT id FROM units)
+    SELECT emp.id, emp.arp, emp.is_registered, m.unit_id, COALESCE(p.level, 'ordinary') AS level
+    FROM emp
+    JOIN org_unitmembership m ON m.employee_id = emp.id AND m.start <= emp.ref_day
+      AND (m.until IS NULL OR m.until > emp.ref_day)
+    LEFT JOIN org_positionhistory p ON p.employee_id = emp.id AND p.since <= emp.ref_day
+      AND (p.until IS NULL OR p.until > emp.ref_day)
+    WHERE m.unit_id IN (SELECT id FROM units)
 ), sm AS (
     SELECT s.employee_id,
       {sums},
@@ -283,7 +293,7 @@ WITH pol AS (
     WHERE s.year = %s
     GROUP BY s.employee_id
 ), fig AS (
-    SELECT pop.id, pop.arp,
+    SELECT pop.id, pop.arp, pop.unit_id,
       {effective("training")} AS training_effective,
       {effective("online")} AS online_effective,
       COALESCE(sm.training_pending, 0) AS training_pending,
@@ -299,10 +309,11 @@ SELECT id, training_effective, online_effective, training_pending, online_pendin
   training_required, online_required,
   CASE WHEN training_required IS NULL THEN NULL
        WHEN training_effective >= training_required AND online_effective >= online_required THEN 1
-       ELSE 0 END AS met
+       ELSE 0 END AS met, unit_id
 FROM fig ORDER BY arp
 """
-    return sql, [year, root_path + "%", year, year, year]
+    day = year_reference_day(year)
+    return sql, [year, root_path + "%", year, day, day, dt.date(year, 1, 1), year]
 
 
 def run_report(year: int, unit) -> list[tuple]:

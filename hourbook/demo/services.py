@@ -25,7 +25,6 @@ from hourbook.ledger.choices import Status
 from hourbook.ledger.engine import employee_year
 from hourbook.ledger.models import Record
 from hourbook.ledger.services import records_move_year_to_unit
-from hourbook.org import years
 from hourbook.org.choices import UnitKind
 from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
 from hourbook.org.services import employee_leave, employee_move
@@ -102,8 +101,8 @@ def demo_load(
     started = time.monotonic()
     rng = random.Random(seed)
     year = today().year
-    # One transaction; org's yearly standing (EmployeeYear) is refreshed once, at the end, not per change.
-    with transaction.atomic(), years.deferred():
+    # One transaction; each history write is sealed as it happens (org.standing).
+    with transaction.atomic():
         units = build_units()
         log(f"units: {len(units)}")
         academy = build_people(rng=rng, units=units, employees=employees)
@@ -192,8 +191,7 @@ def demo_reset(*, log: Log | None = None) -> int:
         Q(employee_id__in=employee_ids) | Q(username__in=[p.username for p in data.PERSONAS])
     )
     user_ids = list(users.values_list("pk", flat=True))
-    with years.deferred():
-        deleted = _delete_demo(root, units, employee_ids, user_ids)
+    deleted = _delete_demo(root, units, employee_ids, user_ids)
     log(f"removed {deleted} rows of the previous demo")
     return deleted
 

@@ -34,8 +34,8 @@ def to_rules_policy(policy: ResolvedPolicy) -> rules.Policy:
 @dataclass
 class YearHours:
     """One employee's hours for a year, as the engine computes them: the rules' result plus what it was
-    computed from (unit and level on the reference day, the resolved policy). Not to be confused with
-    `org.EmployeeYear`, the stored standing (unit, level) of a person in a year."""
+    computed from (unit and level on the reference day, read by `Employee.unit_and_level_for_year`, the
+    resolved policy)."""
 
     employee: Employee
     year: int
@@ -57,8 +57,8 @@ def record_facts(employee_id: int, year: int) -> list[rules.RecordFact]:
 
 def employee_year(employee: Employee, year: int) -> YearHours:
     """Compute an employee's year (a handful of queries, whatever the number of records)."""
-    unit = employee.unit_for_year(year)
-    level = employee.level_for_year(year)
+    # Unit and level on the reference day: the reports' own SQL (EmployeeQuerySet.with_standing).
+    unit, level = employee.unit_and_level_for_year(year)
     policy = policy_for_unit(year=year, unit=unit)
     result = rules.compute_year(
         record_facts(employee.pk, year),

@@ -14,9 +14,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hourbook.common.dates import today
-from hourbook.org import years
+from hourbook.org import standing
 from hourbook.org.choices import PositionLevel, UnitKind
-from hourbook.org.models import Employee, EmployeeYear, PositionHistory, Unit, UnitMembership
+from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
 
 from .bulk import records_insert
 from .choices import DEFAULT_FORM, Category, Source, Status
@@ -45,7 +45,6 @@ def reset() -> None:
         RecordTransition.objects.filter(record__employee__in=employees).delete()
         Record.objects.filter(employee__in=employees)._raw_delete(Record.objects.db)
         YearSummary.objects.filter(employee__in=employees).delete()
-        EmployeeYear.objects.filter(employee__in=employees).delete()
         UnitMembership.objects.filter(employee__in=employees).delete()
         PositionHistory.objects.filter(employee__in=employees).delete()
         from hourbook.accounts.models import User
@@ -147,9 +146,7 @@ def generate(
                     )
                 )
         PositionHistory.objects.bulk_create(levels, batch_size=5000)
-        ids = [p.pk for p in people]
-        for i in range(0, len(ids), 5000):
-            years.refresh(ids[i : i + 5000])
+        standing.seal(p.pk for p in people)  # bulk_create sends no signals
         timings["employees"] = time.perf_counter() - t
         progress(f"{len(people)} employees")
 

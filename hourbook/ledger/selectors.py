@@ -1,10 +1,9 @@
 """Reads that need care. `year_summaries` is the SQL twin of `rules.compute_year` for many employees.
 
 One GROUP BY over the year's summary rows (ledger.summary; a LEFT JOIN from employees, so people without
-records appear),
-caps applied in SQL as CASE over groups of units sharing a cap, the level read at the year's reference
-day by an indexed correlated subquery. A hypothesis property (tests/test_engine_twins.py) keeps it
-equal to the Python rules.
+records appear), caps applied in SQL as CASE over groups of units sharing a cap, the unit and level held on
+the year's reference day joined from the histories (`Employee.objects.in_year`). A hypothesis property
+(tests/test_engine_twins.py) keeps it equal to the Python rules.
 """
 
 from collections import defaultdict
@@ -13,32 +12,25 @@ from dataclasses import dataclass
 from django.db.models import (
     BooleanField,
     Case,
-    DateField,
     ExpressionWrapper,
     F,
     FilteredRelation,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Least
 
-from hourbook.common.dates import year_reference_day
 from hourbook.org.choices import PositionLevel
-from hourbook.org.models import Employee, PositionHistory, UnitMembership
+from hourbook.org.models import Employee
 from hourbook.policy.selectors import ResolvedPolicy, policies_for_units
 
 from . import rules
 from .choices import CATEGORY_BUCKET, Category
-
-# Tests may break the SQL cap on purpose to prove the property catches it.
-_CAP_OFFSET_FOR_TESTS = 0
 
 
 def _cap_case(total, policies: dict[int, ResolvedPolicy], category: str, unit_field: str):
@@ -51,9 +43,7 @@ def _cap_case(total, policies: dict[int, ResolvedPolicy], category: str, unit_fi
         if cap is None:
             whens.append(When(**{f"{unit_field}__in": unit_ids}, then=total))
         else:
-            whens.append(
-                When(**{f"{unit_field}__in": unit_ids}, then=Least(total, Value(cap + _CAP_OFFSET_FOR_TESTS)))
-            )
+            whens.append(When(**{f"{unit_field}__in": unit_ids}, then=Least(total, Value(cap))))
     return Case(*whens, default=total, output_field=IntegerField())
 
 
@@ -77,48 +67,11 @@ def _requirement_case(policies: dict[int, ResolvedPolicy], unit_field: str, buck
     return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
-def reference_day_expression(year: int):
-    """Per employee: the year's reference day, or the leaving day if earlier (DOMAIN.md decisions)."""
-    day = year_reference_day(year)
-    return Case(
-        When(left_on__lt=day, then=F("left_on")),
-        default=Value(day),
-        output_field=DateField(),
-    )
-
-
-def unit_for_year_expression():
-    """Per employee (annotated with `ref_day`): the unit of the latest membership on or before it."""
-    membership = UnitMembership.objects.filter(
-        employee=OuterRef("pk"), start__lte=OuterRef("ref_day")
-    ).order_by("-start", "-pk")
-    return Coalesce(Subquery(membership.values("unit_id")[:1]), F("unit_id"), output_field=IntegerField())
-
-
-def level_expression():
-    level = PositionHistory.objects.filter(employee=OuterRef("pk"), since__lte=OuterRef("ref_day")).order_by(
-        "-since", "-pk"
-    )
-    return Coalesce(Subquery(level.values("level")[:1]), Value(PositionLevel.ORDINARY))
-
-
 def employees_for_year(year: int, employees: QuerySet | None = None) -> QuerySet:
-    """A year's population: employees with their reference day, and the unit and level they held on it.
-
-    Reads `org.EmployeeYear` (one row per person and year, kept by org.years), so `unit_at` and
-    `level_at` are plain columns: no lookup per person. People who joined later or left in an earlier
-    year have no row and are not part of the year.
-    """
+    """A year's population with `ref_day`, `unit_at` and `level_at`: `org.models.EmployeeQuerySet.in_year`,
+    the one definition of a person's standing, derived at query time from the unit and level histories."""
     qs = employees if employees is not None else Employee.objects.all()
-    return (
-        qs.annotate(yr=FilteredRelation("years", condition=Q(years__year=year)))
-        .filter(yr__isnull=False)
-        .annotate(
-            ref_day=reference_day_expression(year),
-            unit_at=F("yr__unit_id"),
-            level_at=F("yr__level"),
-        )
-    )
+    return qs.in_year(year)
 
 
 def annotate_year_summary(qs: QuerySet, year: int, policies: dict[int, ResolvedPolicy]) -> QuerySet:
@@ -228,6 +181,10 @@ def year_summaries(year: int, employees: QuerySet | None = None, units=None) -> 
     base = employees_for_year(year, employees)
     if units is None:
         unit_ids = set(base.values_list("unit_at", flat=True))
+        if (
+            not unit_ids
+        ):  # nobody of these people belongs to the year (and PostgreSQL cannot type an empty CASE)
+            return {}
         units = list(Unit.objects.filter(pk__in=unit_ids))
     policies = policies_for_units(year=year, units=list(units))
     qs = annotate_year_summary(base, year, policies)

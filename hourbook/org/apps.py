@@ -8,6 +8,6 @@ class OrgConfig(AppConfig):
     verbose_name = _("组织与人员")
 
     def ready(self) -> None:
-        from . import years
+        from . import standing
 
-        years.connect_signals()
+        standing.connect_signals()

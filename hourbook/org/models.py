@@ -1,9 +1,11 @@
 """Units of the academy (a tree) and its employees, with their unit and position-level history."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, DateField, F, FilteredRelation, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from hourbook.common.dates import today, year_reference_day
@@ -86,9 +88,58 @@ class Unit(models.Model):
         return self.path.startswith(other.path)
 
 
+def _held_on_reference_day(relation: str, start: str) -> Q:
+    """The history entry in force on the row's `ref_day`: begun on or before it, not yet followed by the next."""
+    return Q(**{f"{relation}__{start}__lte": F("ref_day")}) & (
+        Q(**{f"{relation}__until__isnull": True}) | Q(**{f"{relation}__until__gt": F("ref_day")})
+    )
+
+
 class EmployeeQuerySet(models.QuerySet):
     def in_units(self, unit_ids) -> "EmployeeQuerySet":
         return self.filter(unit_id__in=unit_ids)
+
+    def with_standing(self, year: int) -> "EmployeeQuerySet":
+        """Annotate each person's standing in `year`: the one definition every page and report uses.
+
+        `ref_day`: the year's reference day (31 December; today for the current year; the leaving day if
+        earlier: DOMAIN.md decisions), `unit_at`: the unit of the membership held on it (None before the
+        first membership), `level_at`: the position level held on it (ordinary if none).
+
+        Computed at query time from the histories, so it never depends on when a row was last written: a
+        promotion or transfer dated in the future takes effect on its day, and a new year needs nothing. Each
+        history entry carries `until` (the next entry's start, kept by `org.standing` in the writer's
+        transaction), so the entry in force is a plain range join, not a lookup per person.
+        """
+        day = year_reference_day(year)
+        return (
+            self.annotate(
+                ref_day=Case(
+                    When(left_on__lt=day, then=F("left_on")), default=Value(day), output_field=DateField()
+                )
+            )
+            .annotate(
+                membership_at=FilteredRelation(
+                    "memberships", condition=_held_on_reference_day("memberships", "start")
+                ),
+                position_at=FilteredRelation("levels", condition=_held_on_reference_day("levels", "since")),
+            )
+            .annotate(
+                unit_at=F("membership_at__unit_id"),
+                level_at=Coalesce(F("position_at__level"), Value(PositionLevel.ORDINARY)),
+            )
+        )
+
+    def in_year(self, year: int) -> "EmployeeQuerySet":
+        """A year's population, annotated as `with_standing`: people who hold a membership on the year's
+        reference day and did not leave before the year began. Nobody belongs to a year still to come."""
+        if year > today().year:
+            return self.none()
+        return (
+            self.with_standing(year)
+            .filter(unit_at__isnull=False)  # the same join, not a second one
+            .exclude(left_on__lt=dt.date(year, 1, 1))
+        )
 
     def visible_to(self, user) -> "EmployeeQuerySet":
         """Employees a user may see: themself; an HR or programme manager's unit trees; all for the academy."""
@@ -148,29 +199,39 @@ class Employee(models.Model):
     def reference_day(self, year: int) -> dt.date:
         return year_reference_day(year, left_on=self.left_on)
 
-    def unit_for_year(self, year: int) -> Unit:
-        """The unit held on the year's reference day (DOMAIN.md: 31 December, today, or the leaving day)."""
-        day = self.reference_day(year)
-        membership = (
-            self.memberships.filter(start__lte=day).select_related("unit").order_by("-start", "-pk").first()
+    def standing(self, year: int) -> "Standing":
+        """The unit and level held on the year's reference day, read with `EmployeeQuerySet.with_standing`
+        (the same SQL as the reports), in one query. Before the first membership the unit is None."""
+        unit_id, level = (
+            Employee.objects.filter(pk=self.pk).with_standing(year).values_list("unit_at", "level_at").get()
         )
-        if membership is None:
-            return self.unit
-        return membership.unit
+        return Standing(unit_id=unit_id, level=level)
+
+    def unit_and_level_for_year(self, year: int) -> tuple[Unit, str]:
+        """The unit and the position level held on the year's reference day (DOMAIN.md: 31 December, today,
+        or the leaving day), in one or two queries. Before the first membership: the current unit (where a
+        record dated then is filed)."""
+        held = self.standing(year)
+        if held.unit_id is None or held.unit_id == self.unit_id:
+            return self.unit, held.level
+        return Unit.objects.get(pk=held.unit_id), held.level
+
+    def unit_for_year(self, year: int) -> Unit:
+        return self.unit_and_level_for_year(year)[0]
 
     def level_for_year(self, year: int) -> str:
-        """The position level held on the year's reference day (DOMAIN.md decision)."""
-        day = self.reference_day(year)
-        level = (
-            self.levels.filter(since__lte=day)
-            .order_by("-since", "-pk")
-            .values_list("level", flat=True)
-            .first()
-        )
-        return level or PositionLevel.ORDINARY
+        return self.standing(year).level
 
     def current_level(self) -> str:
         return self.level_for_year(today().year)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A person's unit and level on a year's reference day (`EmployeeQuerySet.with_standing`)."""
+
+    unit_id: int | None
+    level: str
 
 
 class UnitMembership(models.Model):
@@ -181,6 +242,8 @@ class UnitMembership(models.Model):
         Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="memberships"
     )
     start = models.DateField(_("起始日期"))
+    # The next membership's start (exclusive end of this one), None for the latest: kept by org.standing.
+    until = models.DateField(_("截止日期"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -202,6 +265,8 @@ class PositionHistory(models.Model):
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="levels")
     level = models.CharField(_("职级"), max_length=16, choices=PositionLevel, default=PositionLevel.ORDINARY)
     since = models.DateField(_("起始日期"))
+    # The next entry's start (exclusive end of this one), None for the latest: kept by org.standing.
+    until = models.DateField(_("截止日期"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("职级")
@@ -221,37 +286,3 @@ class PositionHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id}: {self.level} @ {self.since}"
-
-
-class EmployeeYear(models.Model):
-    """An employee's standing in a year: the unit and the position level held on the year's reference day.
-
-    Derived from `UnitMembership` and `PositionHistory` (DOMAIN.md decisions: 31 December, today for the
-    current year, the leaving day for a leaver) and kept by `org.years.refresh` whenever they change, so
-    that reports read plain columns instead of a correlated lookup per person. A year's population is
-    its rows: people who joined later or left in an earlier year have none.
-    """
-
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="years")
-    year = models.PositiveSmallIntegerField(_("年度"))
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
-    level = models.CharField(_("职级"), max_length=16, choices=PositionLevel, default=PositionLevel.ORDINARY)
-
-    class Meta:
-        verbose_name = _("年度归属")
-        verbose_name_plural = _("年度归属")
-        ordering = ["year", "employee_id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employee", "year"],
-                name="employee_year_once",
-                violation_error_message=_("年度归属重复"),
-            ),
-        ]
-        indexes = [
-            # Unit report and academy summary: a year's population by unit.
-            models.Index(fields=["year", "unit"], name="employee_year_unit_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.employee_id}/{self.year}: {self.unit_id} {self.level}"

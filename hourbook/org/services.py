@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from hourbook.common.dates import today
 from hourbook.common.text import clean_text
 
-from . import years
 from .choices import PositionLevel
 from .models import Employee, PositionHistory, Unit, UnitMembership
 
@@ -43,19 +42,18 @@ def employee_create(
     given).
 
     DOMAIN.md decision: a person counts for a unit from the date they joined it, never before, so the first
-    membership starts then and `years` gives them no yearly row (no denominator) before that year.
+    membership starts then and they belong to no year's population before it (`Employee.objects.in_year`).
     """
     joined_on = joined_on or today()
     name = clean_text(name)  # a name of only invisible characters is empty (issue 8, item 11)
     check_joined_on(joined_on)
-    with years.deferred():  # one refresh of the yearly standing instead of three
-        employee = Employee(
-            arp=arp, name=name, unit=unit, is_registered=is_registered, phone=phone, mobile=mobile
-        )
-        employee.full_clean()
-        employee.save()
-        UnitMembership.objects.create(employee=employee, unit=unit, start=joined_on)
-        PositionHistory.objects.create(employee=employee, level=level, since=level_since or joined_on)
+    employee = Employee(
+        arp=arp, name=name, unit=unit, is_registered=is_registered, phone=phone, mobile=mobile
+    )
+    employee.full_clean()
+    employee.save()
+    UnitMembership.objects.create(employee=employee, unit=unit, start=joined_on)
+    PositionHistory.objects.create(employee=employee, level=level, since=level_since or joined_on)
     return employee
 
 

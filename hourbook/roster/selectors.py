@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from hourbook.accounts.models import User
 from hourbook.accounts.scope import hr_units_q, scope_of
 from hourbook.common.dates import today
-from hourbook.ledger.selectors import YearFigures, level_expression, reference_day_expression, year_summaries
+from hourbook.ledger.selectors import YearFigures, year_summaries
 from hourbook.org.models import Employee, Unit
 
 
@@ -49,11 +49,8 @@ def roster_list(
     qs = (
         roster_employees(user)
         .select_related("unit")
-        .annotate(
-            ref_day=reference_day_expression(today().year),
-            has_account=Exists(User.objects.filter(employee=OuterRef("pk"))),
-        )
-        .annotate(level_at=level_expression())
+        .with_standing(today().year)
+        .annotate(has_account=Exists(User.objects.filter(employee=OuterRef("pk"))))
     )
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)

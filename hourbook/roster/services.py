@@ -22,7 +22,7 @@ from hourbook.audit.services import audit_log
 from hourbook.common.dates import today
 from hourbook.common.text import clean_text
 from hourbook.ledger.services import records_move_year_to_unit
-from hourbook.org import years
+from hourbook.org import standing
 from hourbook.org.choices import PositionLevel
 from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
 from hourbook.org.services import (
@@ -426,47 +426,46 @@ def roster_import(
         ],
         batch_size=500,
     )
-    # bulk_create sends no signals: the yearly standing (unit and level per year) is refreshed here.
-    years.refresh([e.pk for e in created])
+    # bulk_create sends no signals: the new histories are sealed here (org.standing).
+    standing.seal([e.pk for e in created])
     result.created = [row.arp for row in new_rows]
 
     update_rows = [row for row in rows if row.arp in existing]
     levels = _current_levels([existing[row.arp].pk for row in update_rows])
     _check_import_powers(actor, update_rows, existing, levels)
     changed: list[Employee] = []
-    with years.deferred():  # one refresh of the yearly standing for all level changes and transfers
-        for row in update_rows:
-            employee = existing[row.arp]
-            _require_unit(actor, employee.unit)
-            dirty = False
-            for attr, value in (
-                ("name", row.name),
-                ("phone", row.phone),
-                ("mobile", row.mobile),
-                ("is_registered", row.is_registered),
-            ):
-                if value is not None and getattr(employee, attr) != value:
-                    setattr(employee, attr, value)
-                    dirty = True
-            if dirty:
-                changed.append(employee)
-            if row.level is not None:
-                in_force = levels.get(employee.pk)
-                since = row.level_since
-                if since is None and (in_force is None or in_force.level != row.level):
-                    since = today()
-                if since is not None and not (
-                    in_force is not None and in_force.since == since and in_force.level == row.level
-                ):
-                    same_day = PositionHistory.objects.filter(employee=employee, since=since).first()
-                    if same_day is None or same_day.level != row.level:
-                        employee_set_level(employee=employee, level=row.level, since=since)
-                        dirty = True
-            if row.unit.pk != employee.unit_id:
-                result.records_moved += employee_transfer(actor=actor, employee=employee, unit=row.unit)
-                result.transferred.append(row.arp)
+    for row in update_rows:
+        employee = existing[row.arp]
+        _require_unit(actor, employee.unit)
+        dirty = False
+        for attr, value in (
+            ("name", row.name),
+            ("phone", row.phone),
+            ("mobile", row.mobile),
+            ("is_registered", row.is_registered),
+        ):
+            if value is not None and getattr(employee, attr) != value:
+                setattr(employee, attr, value)
                 dirty = True
-            (result.updated if dirty else result.unchanged).append(row.arp)
+        if dirty:
+            changed.append(employee)
+        if row.level is not None:
+            in_force = levels.get(employee.pk)
+            since = row.level_since
+            if since is None and (in_force is None or in_force.level != row.level):
+                since = today()
+            if since is not None and not (
+                in_force is not None and in_force.since == since and in_force.level == row.level
+            ):
+                same_day = PositionHistory.objects.filter(employee=employee, since=since).first()
+                if same_day is None or same_day.level != row.level:
+                    employee_set_level(employee=employee, level=row.level, since=since)
+                    dirty = True
+        if row.unit.pk != employee.unit_id:
+            result.records_moved += employee_transfer(actor=actor, employee=employee, unit=row.unit)
+            result.transferred.append(row.arp)
+            dirty = True
+        (result.updated if dirty else result.unchanged).append(row.arp)
     Employee.objects.bulk_update(changed, ["name", "phone", "mobile", "is_registered"], batch_size=500)
 
     arps = [row.arp for row in rows]

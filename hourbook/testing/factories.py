@@ -4,13 +4,14 @@ import datetime as dt
 import itertools
 
 import factory
+from django.db import transaction
 from factory.django import DjangoModelFactory
 
 from hourbook.accounts.choices import Role
 from hourbook.accounts.models import RoleAssignment, User
+from hourbook.ledger import summary
 from hourbook.ledger.choices import DEFAULT_FORM, Category, Source, Status
 from hourbook.ledger.models import Record
-from hourbook.org import years
 from hourbook.org.choices import PositionLevel, UnitKind
 from hourbook.org.models import Employee, PositionHistory, Unit, UnitMembership
 
@@ -46,9 +47,8 @@ class EmployeeFactory(DjangoModelFactory):
             return
         level = kwargs.get("level", PositionLevel.ORDINARY)
         since = kwargs.get("since", dt.date(2000, 1, 1))
-        with years.deferred():
-            UnitMembership.objects.create(employee=obj, unit=obj.unit, start=since)
-            PositionHistory.objects.create(employee=obj, level=level, since=since)
+        UnitMembership.objects.create(employee=obj, unit=obj.unit, start=since)
+        PositionHistory.objects.create(employee=obj, level=level, since=since)
 
 
 class UserFactory(DjangoModelFactory):
@@ -81,10 +81,20 @@ class RoleFactory(DjangoModelFactory):
 
 
 class RecordFactory(DjangoModelFactory):
-    """An employee record; `unit` and `year` follow the employee and the end date, as the services set them."""
+    """An employee record; `unit` and `year` follow the employee and the end date, as the services set them.
+
+    Saved as the ledger's services save: in one transaction with the refresh of the person's yearly summary
+    (`ledger.summary`), so the SQL twin sees the record without a rebuild by hand."""
 
     class Meta:
         model = Record
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with transaction.atomic():
+            record = super()._create(model_class, *args, **kwargs)
+            summary.refresh_records([record])
+        return record
 
     employee = factory.SubFactory(EmployeeFactory)
     category = Category.EXTERNAL_TRAINING

@@ -2,7 +2,6 @@
 (自动计入, 第九条一/四) and are corrected at their source, never in review. The ledger knows nothing of the
 sources themselves: they hand over `SourceRecord`s under a key prefix of their own."""
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -152,25 +151,15 @@ def source_records_sync(*, actor, source: str, key_prefix: str, items: list[Sour
 
 
 def _units_for_years(employees, years: set[int]) -> dict[tuple[int, int], int]:
-    """(employee_id, year) → unit id for the year, in one query over memberships."""
-    from hourbook.common.dates import year_reference_day
-    from hourbook.org.models import UnitMembership
+    """(employee_id, year) → unit id for the year (`EmployeeQuerySet.with_standing`, the one definition of a
+    person's unit on the reference day), one query per year; before the first membership, the current unit."""
+    from hourbook.org.models import Employee
 
-    employees = list(employees)
-    memberships: dict[int, list[tuple[dt.date, int]]] = {}
-    for employee_id, start, unit_id in (
-        UnitMembership.objects.filter(employee__in=employees)
-        .order_by("employee_id", "start", "pk")
-        .values_list("employee_id", "start", "unit_id")
-    ):
-        memberships.setdefault(employee_id, []).append((start, unit_id))
+    ids = [employee.pk for employee in employees]
     out = {}
-    for employee in employees:
-        for year in years:
-            day = year_reference_day(year, left_on=employee.left_on)
-            unit_id = employee.unit_id
-            for start, member_unit in memberships.get(employee.pk, []):
-                if start <= day:
-                    unit_id = member_unit
-            out[(employee.pk, year)] = unit_id
+    for year in years:
+        for pk, unit_at, unit_id in (
+            Employee.objects.filter(pk__in=ids).with_standing(year).values_list("pk", "unit_at", "unit_id")
+        ):
+            out[(pk, year)] = unit_at or unit_id
     return out

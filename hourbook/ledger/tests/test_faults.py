@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from hourbook.common.resilience import MSG_INTERRUPTED
+from hourbook.ledger import summary
 from hourbook.ledger.choices import Category
-from hourbook.ledger.models import Record, UploadBatch, UploadStatus
+from hourbook.ledger.models import Record, RecordTransition, UploadBatch, UploadStatus
 from hourbook.ledger.tests.upload_workbooks import fast_workbook_bytes, good_row
 from hourbook.ledger.uploads.services import upload_batch_stage
 
@@ -88,6 +89,13 @@ def test_terminated_connection_saves_all_or_nothing(cast):
         if saved == ROWS:
             outcomes["saved"] += 1
             assert status in (302, 500)  # 500: committed, then the session save lost its connection
+            # Whole, not just counted: the batch is marked imported, each record has its one creating
+            # transition, and the yearly summary equals the records (manage.py summary_check).
+            assert UploadBatch.objects.get(pk=batch.pk).status == UploadStatus.COMMITTED
+            records = Record.objects.filter(employee=employee)
+            assert RecordTransition.objects.filter(record__in=records).count() == ROWS
+            assert not records.filter(transitions__isnull=True).exists()
+            assert summary.check()["wrong"] == 0
         else:
             outcomes["nothing"] += 1
             # Killed inside the view: 503 with what to do. Killed after it (saving the session): the

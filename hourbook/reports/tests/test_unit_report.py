@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from hourbook.ledger import summary as ledger_summary
 from hourbook.ledger.choices import Assessment, Category, Status
 from hourbook.ledger.engine import employee_year
 from hourbook.org.choices import PositionLevel
@@ -80,11 +79,8 @@ def people(cast):
     rec(p["moved"], dt.date(2025, 2, 1), 40)
     employee_transfer(actor=cast.parent_hr, employee=p["moved"], unit=dept, start=dt.date(2025, 5, 1))
     p["deleted"] = EmployeeFactory(name="删了", unit=unit)
-    r = rec(p["deleted"], dt.date(2025, 3, 3), 95)
-    r.deleted_at = NOW
-    r.save()
+    rec(p["deleted"], dt.date(2025, 3, 3), 95, deleted_at=NOW)
     UnitRule.objects.create(unit=dept, year=2025, online_required=60 * H)  # 第十六条
-    ledger_summary.rebuild()
     return p
 
 
