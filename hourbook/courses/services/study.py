@@ -21,8 +21,8 @@ from hourbook.ledger.choices import Category, Form, Source
 from hourbook.ledger.models import Record
 from hourbook.ledger.services import SourceRecord, source_records_sync
 
-from . import crediting
-from .models import Course, Lesson, LessonProgress, StudySession
+from .. import crediting
+from ..models import Course, Lesson, LessonProgress, StudySession
 
 MSG_NOT_LEARNER = _("只有职工本人可以学习课程并获得学时")
 MSG_LESSON_UNAVAILABLE = _("该课时已下线或不在您的学习范围内，不再计入学时")
