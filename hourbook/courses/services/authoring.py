@@ -189,7 +189,7 @@ def lesson_update(
         audit_log(
             actor=actor, action="lesson.edit", obj=lesson, unit=lesson.course.unit, summary=lesson.title
         )
-        if old_name:
+        if old_name and not Lesson.objects.filter(file=old_name).exists():
             storage = lesson.file.storage
             transaction.on_commit(lambda: storage.delete(old_name))
     return lesson
@@ -219,4 +219,5 @@ def lesson_delete(*, actor, lesson: Lesson) -> None:
     storage, name = lesson.file.storage, lesson.file.name
     audit_log(actor=actor, action="lesson.delete", obj=lesson, unit=lesson.course.unit, summary=lesson.title)
     lesson.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if not Lesson.objects.filter(file=name).exists():  # the demo's lessons share their sample files
+        transaction.on_commit(lambda: storage.delete(name))
