@@ -1,6 +1,7 @@
 """Reads of the platform's courses that need care: the catalogue, 我的课程, the archive's course line."""
 
-from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from hourbook.ledger.choices import Source, Status
 from hourbook.ledger.models import Record
@@ -26,12 +27,22 @@ def archive_courses(employee, year, summary: dict) -> None:
 
 def catalogue(user, *, q: str = "", section: str = "", sort: str = "newest"):
     """Courses the user may open, with teacher, lesson count, length and learners: one query per page."""
+    # Counted in subqueries (not joins, whose product would grow as lessons × learners).
+    lesson_n = (
+        Lesson.objects.filter(course=OuterRef("pk")).values("course").annotate(n=Count("pk")).values("n")
+    )
+    learners = (
+        LessonProgress.objects.filter(course=OuterRef("pk"))
+        .values("course")
+        .annotate(n=Count("employee", distinct=True))
+        .values("n")
+    )
     qs = (
         Course.objects.visible_to(user)
         .select_related("teacher", "unit")
         .annotate(
-            lesson_n=Count("lessons", distinct=True),
-            learners=Count("progress__employee", distinct=True),
+            lesson_n=Coalesce(Subquery(lesson_n), 0),
+            learners=Coalesce(Subquery(learners), 0),
         )
     )
     if section:

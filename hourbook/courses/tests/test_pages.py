@@ -145,7 +145,11 @@ def test_the_report_endpoint_tells_a_taken_over_page_to_stop(login, cast):
 def test_the_report_endpoint_refuses_bad_reports(login, cast):
     lesson = LessonFactory()
     url = reverse("courses:lesson_report", kwargs={"pk": lesson.pk})
-    assert login(cast.employee).post(url, {"token": "a", "event": "fast-forward"}).status_code == 400
+    client = login(cast.employee)
+    assert client.post(url, {"token": "a", "event": "fast-forward"}).status_code == 400
+    for junk in ("inf", "nan", "-5", "abc"):
+        answer = client.post(url, {"token": "a", "event": "start", "position": junk})
+        assert answer.status_code == 200 and answer.json()["position"] == 0
 
 
 def test_an_unpublished_lessons_report_says_why(login, cast):

@@ -67,7 +67,7 @@ def lesson_report_view(request: HttpRequest, pk: int) -> JsonResponse:
     raw = request.POST.get("position", "0")
     try:
         position = max(0, int(float(raw)))
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "nan", "inf": no position, nothing else changes
         position = 0
     if event not in crediting.EVENTS or not token:
         return JsonResponse({"error": "bad report"}, status=400)
