@@ -19,6 +19,12 @@ from hourbook.testing.factories import PASSWORD
 
 SAMPLE = Path(__file__).resolve().parents[1] / "hourbook" / "courses" / "samples" / "lesson.webm"
 CREDITED = "Number(document.getElementById('lesson-study').dataset.credited) >= %d"
+# Paused with no report in flight: only then does the test read the database (SQLite's shared in-memory
+# database refuses a read while the live server's thread writes).
+IDLE = (
+    "document.getElementById('lesson-media').paused"
+    " && (document.getElementById('lesson-study').dataset.pending || '0') === '0'"
+)
 
 
 def play(page) -> None:
@@ -30,10 +36,12 @@ def test_study_a_video_lesson_resume_and_take_over(page, browser, cast, settings
     settings.COURSES_REPORT_INTERVAL = 1
     course = CourseFactory(title="凝聚态物理前沿", unit=cast.units["unit"])
     data = SAMPLE.read_bytes()
+    # The lesson counts as 10 minutes (the sample file plays 30 s): on a slow machine the first tab may study
+    # long enough that a 30-second cap would leave the second tab nothing to earn.
     lesson = LessonFactory(
         course=course,
         title="第一讲 超导简介",
-        seconds=30,
+        seconds=600,
         file=ContentFile(data, name="l.webm"),
         size=len(data),
     )
@@ -47,7 +55,7 @@ def test_study_a_video_lesson_resume_and_take_over(page, browser, cast, settings
     play(page)
     page.wait_for_function(CREDITED % 3)
     page.locator("#lesson-media").evaluate("v => v.pause()")
-    page.wait_for_function("document.getElementById('lesson-media').paused")
+    page.wait_for_function(IDLE)
     shot(page, "courses-lesson-playing")
 
     progress = LessonProgress.objects.get(employee=cast.employee.employee, lesson=lesson)
@@ -81,6 +89,11 @@ def test_study_a_video_lesson_resume_and_take_over(page, browser, cast, settings
     )
     expect(page.locator("#lesson-status")).to_contain_text("其他页面")
     shot(page, "courses-taken-over")
-    before = LessonProgress.objects.get(pk=progress.pk).credited
+    before = int(page.evaluate("document.getElementById('lesson-study').dataset.credited"))
     second.wait_for_function(CREDITED % (before + 2))
+    # Pause and let every report land before the pages close, so none races the database teardown.
+    second.locator("#lesson-media").evaluate("v => v.pause()")
+    for tab in (second, page):
+        tab.wait_for_function(IDLE)
+    assert LessonProgress.objects.get(pk=progress.pk).credited >= before + 2
     second.close()

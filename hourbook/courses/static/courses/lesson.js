@@ -76,7 +76,12 @@
     if (data.complete) say(box.dataset.msgComplete);
   }
 
+  function pending(delta) {
+    box.dataset.pending = String(Number(box.dataset.pending || "0") + delta);
+  }
+
   function send(event) {
+    pending(1);
     return fetch(url, {
       method: "POST",
       body: form(event),
@@ -84,7 +89,8 @@
       headers: { "X-CSRFToken": csrf() },
     }).then(function (response) {
       return response.json().then(function (data) { handle(response.ok, data); });
-    }).catch(function () { say(box.dataset.msgError); });
+    }).catch(function () { say(box.dataset.msgError); })
+      .finally(function () { pending(-1); });
   }
 
   function beacon(event) {
