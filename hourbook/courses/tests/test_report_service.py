@@ -195,3 +195,26 @@ def test_credited_seconds_and_the_ledger_agree_across_courses(cast, clock):
         assert Record.objects.filter(source_key__startswith=key_prefix).aggregate(s=Sum("seconds"))[
             "s"
         ] == credited(cast.employee, lesson)
+
+
+def _report_queries(user, lesson, at_seconds: int, clock) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clock.at(at_seconds)
+    with CaptureQueriesContext(connection) as ctx:
+        send(user, lesson, position=at_seconds)
+    return len(ctx.captured_queries)
+
+
+def test_a_reports_queries_do_not_grow_with_courses_learners_or_days(cast, lesson, clock):
+    """Query budget: a steady-state report costs the same however much else has been studied."""
+    send(cast.employee, lesson, crediting.START)
+    _report_queries(cast.employee, lesson, 10, clock)  # creates the progress row and the day's record
+    few = _report_queries(cast.employee, lesson, 20, clock)
+    for other in LessonFactory.create_batch(5, seconds=30):
+        for user in (cast.employee, cast.colleague):
+            send(user, other, crediting.START, token=f"x{other.pk}")
+    send(cast.employee, lesson, crediting.START)
+    _report_queries(cast.employee, lesson, 30, clock)
+    assert _report_queries(cast.employee, lesson, 40, clock) == few
