@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hourbook.common.hours import SECONDS_PER_DAY
 from hourbook.ledger.choices import Category, Form, Source
 from hourbook.ledger.models import Record
 from hourbook.ledger.services import SourceRecord, source_records_sync
@@ -120,29 +121,33 @@ def lesson_report(
         if decision.stop:
             credited = progress.credited if progress else 0
             return ReportResult(0, credited, decision.position, True, decision.note, lesson.seconds)
+        credit = 0
+        if decision.credit:
+            credit = _credit_ledger(actor, lesson.course, employee_id, decision.credit_from, decision.credit)
         if progress is None:
             progress = LessonProgress.objects.create(
                 employee_id=employee_id,
                 lesson=lesson,
                 course_id=lesson.course.pk,
                 position=decision.position,
-                credited=decision.credit,
+                credited=credit,
                 last_studied_at=at,
             )
         else:
             progress.position = decision.position
-            progress.credited += decision.credit
+            progress.credited += credit
             progress.last_studied_at = at
             progress.save(update_fields=["position", "credited", "last_studied_at"])
-        if decision.credit:
-            _credit_ledger(actor, lesson.course, employee_id, decision.credit_from, decision.credit)
         return ReportResult(
-            decision.credit, progress.credited, decision.position, False, decision.note, lesson.seconds
+            credit, progress.credited, decision.position, False, decision.note, lesson.seconds
         )
 
 
-def _credit_ledger(actor, course: Course, employee_id: int, start: dt.datetime, seconds: int) -> None:
-    """Add credited seconds to the person's record of the course for each day they fall on."""
+def _credit_ledger(actor, course: Course, employee_id: int, start: dt.datetime, seconds: int) -> int:
+    """Add credited seconds to the person's record of the course for each day they fall on; returns the
+    seconds credited. A record holds at most a day's 8 学时 (第十条, as every ledger record): study of one
+    course beyond that on one day earns nothing more that day."""
+    credited = 0
     for day, secs in crediting.split_by_day(start, seconds, ZoneInfo(settings.TIME_ZONE)):
         key = source_key(course.pk, employee_id, day)
         before = (
@@ -150,12 +155,17 @@ def _credit_ledger(actor, course: Course, employee_id: int, start: dt.datetime, 
             .values_list("seconds", flat=True)
             .first()
         ) or 0
+        secs = min(secs, SECONDS_PER_DAY - before)
+        if secs <= 0:
+            continue
+        credited += secs
         source_records_sync(
             actor=actor,
             source=Source.PLATFORM,
             key_prefix=key,
             items=[course_day_record(course, employee_id, day, before + secs)],
         )
+    return credited
 
 
 def course_day_record(course: Course, employee_id: int, day: dt.date, seconds: int) -> SourceRecord:

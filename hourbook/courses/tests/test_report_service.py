@@ -218,3 +218,16 @@ def test_a_reports_queries_do_not_grow_with_courses_learners_or_days(cast, lesso
     send(cast.employee, lesson, crediting.START)
     _report_queries(cast.employee, lesson, 30, clock)
     assert _report_queries(cast.employee, lesson, 40, clock) == few
+
+
+def test_a_course_day_holds_at_most_eight_hours(cast, clock, settings):
+    """Like every ledger record, one person's record of a course on a day holds at most 8 学时 (第十条): study
+    beyond it that day earns nothing, and the lesson's credited seconds stay equal to the ledger's."""
+    settings.COURSES_REPORT_GRACE = 12 * 3600  # one report spanning a long day, to reach the cap at once
+    lesson = LessonFactory(seconds=10 * 3600)
+    send(cast.employee, lesson, crediting.START)
+    clock.at(8 * 3600 + 600)
+    assert send(cast.employee, lesson, position=100).credit == 8 * 3600
+    clock.at(8 * 3600 + 620)
+    assert send(cast.employee, lesson, position=120).credit == 0
+    assert credited(cast.employee, lesson) == 8 * 3600 == ledger_seconds(cast.employee)
