@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from hourbook.courses.models import Course, Lesson, StudySession
 from hourbook.courses.tests.factories import CourseFactory, LessonFactory
 from hourbook.testing.access import PERSONAS, Access, register
 
@@ -32,6 +33,22 @@ def course(cast):
     return {"course": c, "lesson": LessonFactory(course=c)}
 
 
+def two_lessons(cast):
+    objects = course(cast)
+    objects["second"] = LessonFactory(course=objects["course"], order=objects["lesson"].order + 1)
+    return objects
+
+
+def second_pk(cast, objects):
+    return {"pk": objects["second"].pk}
+
+
+def moved_up(cast, objects):
+    return (
+        Lesson.objects.get(pk=objects["second"].pk).order < Lesson.objects.get(pk=objects["lesson"].pk).order
+    )
+
+
 def course_pk(cast, objects):
     return {"pk": objects["course"].pk}
 
@@ -48,17 +65,20 @@ def opened(kwargs, **extra):
     return Access(ok=OPENERS, not_found=OUTSIDERS, setup=course, kwargs=kwargs, **extra)
 
 
-def authored(kwargs, method="GET", ok_status=(200,), data=None, wrong_method="auto"):
+def authored(
+    kwargs, method="GET", ok_status=(200,), data=None, wrong_method="auto", effect=None, setup=course
+):
     return Access(
         method=method,
         ok=AUTHORS,
         not_found=("sibling_hr",),
         forbidden=NOT_AUTHORS,
         ok_status=ok_status,
-        setup=course,
+        setup=setup,
         kwargs=kwargs,
         data=data,
         wrong_method=wrong_method,
+        effect=effect,
     )
 
 
@@ -86,6 +106,7 @@ register(
         setup=course,
         kwargs=lesson_pk,
         data=lambda cast, objects: {"token": "tab", "event": "start", "position": "0"},
+        effect=lambda cast, objects: StudySession.objects.filter(lesson=objects["lesson"]).exists(),
     ),
 )
 register("courses:mine", Access(ok=EMPLOYEES, not_found=("academy",)))
@@ -97,12 +118,42 @@ register("courses:manage_course", authored(course_pk))
 register("courses:course_edit", authored(course_pk, wrong_method="PUT"))
 register(
     "courses:course_publish",
-    authored(course_pk, "POST", (302,), data=lambda cast, objects: {"published": "0"}),
+    authored(
+        course_pk,
+        "POST",
+        (302,),
+        data=lambda cast, objects: {"published": "0"},
+        effect=lambda cast, objects: not Course.objects.get(pk=objects["course"].pk).published,
+    ),
 )
-register("courses:lesson_create", authored(course_pk, "POST", (302,), data=upload))
+register(
+    "courses:lesson_create",
+    authored(
+        course_pk,
+        "POST",
+        (302,),
+        data=upload,
+        effect=lambda cast, objects: objects["course"].lessons.count() == 2,
+    ),
+)
 register("courses:lesson_edit", authored(lesson_pk, wrong_method="PUT"))
 register(
     "courses:lesson_move",
-    authored(lesson_pk, "POST", (302,), data=lambda cast, objects: {"direction": "up"}),
+    authored(
+        second_pk,
+        "POST",
+        (302,),
+        data=lambda cast, objects: {"direction": "up"},
+        effect=moved_up,
+        setup=two_lessons,
+    ),
 )
-register("courses:lesson_delete", authored(lesson_pk, "POST", (302,)))
+register(
+    "courses:lesson_delete",
+    authored(
+        lesson_pk,
+        "POST",
+        (302,),
+        effect=lambda cast, objects: not Lesson.objects.filter(pk=objects["lesson"].pk).exists(),
+    ),
+)
