@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "hourbook.review",
     "hourbook.roster",
     "hourbook.training",
+    "hourbook.courses",
     "hourbook.reports",
     "hourbook.api",
     "hourbook.demo",
@@ -180,6 +181,12 @@ PRIVATE_FILES_ACCEL_PREFIX = env_str("PRIVATE_FILES_ACCEL_PREFIX", "")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+
+# Platform courses (第九条四): a playing lesson reports every interval; a gap longer than interval + grace
+# earns nothing; a lesson file may be this large (streamed to a temporary file while uploaded).
+COURSES_REPORT_INTERVAL = env_int("COURSES_REPORT_INTERVAL", 20)
+COURSES_REPORT_GRACE = env_int("COURSES_REPORT_GRACE", 15)
+COURSES_UPLOAD_MAX_BYTES = env_int("COURSES_UPLOAD_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 
 TASKS = {
     "default": {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("review/", include("hourbook.review.urls")),
     path("roster/", include("hourbook.roster.urls")),
     path("training/", include("hourbook.training.urls")),
+    path("courses/", include("hourbook.courses.urls")),
     path("reports/", include("hourbook.reports.urls")),
     path("policy/", include("hourbook.policy.urls")),
     path("audit/", include("hourbook.audit.urls")),

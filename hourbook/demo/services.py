@@ -21,6 +21,7 @@ from hourbook.audit.models import AuditEntry
 from hourbook.audit.services import audit_log
 from hourbook.common.dates import today
 from hourbook.common.hours import format_hours
+from hourbook.courses.models import Course, Teacher
 from hourbook.ledger.choices import Status
 from hourbook.ledger.engine import employee_year
 from hourbook.ledger.models import Record
@@ -32,6 +33,7 @@ from hourbook.training.choices import ProgrammeState
 from hourbook.training.models import Programme
 
 from . import data
+from .catalogue import start_study
 from .people import Academy, Person, build_people, build_units, day_this_year, is_case
 from .records import (
     Decision,
@@ -113,9 +115,10 @@ def demo_load(
             person.user.is_active = False
             person.user.save(update_fields=["is_active"])
         records = 0
+        study = start_study(academy, (year - 1, year))
         for current_year, current in ((year - 1, False), (year, True)):
             records += write_programmes(rng, academy, current_year, current=current)
-            records += write_courses(rng, academy, current_year, current=current)
+            write_courses(rng, academy, current_year, current=current, study=study)
             generated = [p for p in academy.people if p.persona is None]
             abroad = set(map(id, rng.sample(generated, k=min(3, len(generated)))))  # 公派留学 is rare
             decisions: list[Decision] = []
@@ -130,6 +133,8 @@ def demo_load(
                 records += write_employee_records(academy, person, plans, decisions)
             decide_in_bulk(decisions)
             log(f"records up to {current_year}: {records}")
+        records += study.write()
+        log(f"courses: {len(study.courses)}, with study records")
         plan_upcoming_programme(academy, rng)
         if transferee is not None:
             # A transfer this year moves the current year's records (and their pending reviews); past years stay.
@@ -202,6 +207,9 @@ def _delete_demo(root: Unit, units, employee_ids: list[int], user_ids: list[int]
         AuditEntry.objects.filter(Q(unit__in=units) | Q(actor_id__in=user_ids) | Q(action=MARKER))
     )
     deleted += _purge(Record.objects.filter(Q(employee_id__in=employee_ids) | Q(unit__in=units)))
+    # The demo's courses (made by its admin or published to its units) and the teachers left without courses.
+    deleted += _purge(Course.objects.filter(Q(created_by_id__in=user_ids) | Q(unit__in=units)))
+    deleted += _purge(Teacher.objects.filter(courses__isnull=True))
     deleted += _purge(RoleAssignment.objects.filter(Q(unit__in=units) | Q(user_id__in=user_ids)))
     deleted += _purge(User.objects.filter(pk__in=user_ids))
     # History first, while the people still exist: whatever org keeps derived from it is then removed with

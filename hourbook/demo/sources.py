@@ -3,7 +3,7 @@
 - in-house programmes (第九条一): most through `ledger.services.source_records_sync`, as a unit's training
   office would; this year's programmes of 物理研究所 through the training app itself (plan, trainees,
   attendance, registering hours), so its programme manager and trainees see real 培训班;
-- platform learning (第九条四), credited to the online bucket as it accrues.
+- platform learning (第九条四) on the demo catalogue (catalogue.py), as the courses app credits it.
 """
 
 import datetime as dt
@@ -25,6 +25,7 @@ from hourbook.training.services import (
 )
 
 from . import data
+from .catalogue import Study, extra_study
 from .people import Academy, Person, is_case
 from .records import Window
 
@@ -114,9 +115,10 @@ def write_programmes(rng: random.Random, academy: Academy, year: int, *, current
     return total
 
 
-def write_courses(rng: random.Random, academy: Academy, year: int, *, current: bool) -> int:
-    """Platform learning (第九条四), credited to the online bucket as it accrues, by `source_records_sync`."""
-    by_course: dict[int, list[SourceRecord]] = {i: [] for i in range(len(data.COURSES))}
+def write_courses(rng: random.Random, academy: Academy, year: int, *, current: bool, study: Study) -> None:
+    """Platform learning (第九条四) of a year on the demo catalogue, gathered in `study` (written by
+    `Study.write` once both years are in): personas take their courses of data.PERSONA_COURSES in full."""
+    editions = study.editions[year]
     for person in academy.people:
         window = Window.of(year, person.employee.left_on)
         if is_case(person):
@@ -129,32 +131,14 @@ def write_courses(rng: random.Random, academy: Academy, year: int, *, current: b
                 for i in rng.sample(range(len(data.COURSES)), k)
             ]
         for index, share in chosen:
-            title, length = data.COURSES[index]
+            _title, length = data.COURSES[index]
             seconds = max(60, int(length * share))
             need = math.ceil(seconds / SECONDS_PER_DAY)
             start, end, days = window.place(rng, need, spread=rng.randint(2, 20))
             if days < need:
                 seconds = days * SECONDS_PER_DAY
-            by_course[index].append(
-                SourceRecord(
-                    source_key=f"demo:course:{year}:{index}:{person.employee.arp}",
-                    employee_id=person.employee.pk,
-                    category=Category.PLATFORM_ONLINE,
-                    form=Form.ONLINE,
-                    name=title,
-                    start_date=start,
-                    end_date=end,
-                    seconds=seconds,
-                    organiser="中国科学院继续教育网",
-                )
-            )
-    total = 0
-    for index, items in by_course.items():
-        counts = source_records_sync(
-            actor=None, source=Source.PLATFORM, key_prefix=f"demo:course:{year}:{index}:", items=items
-        )
-        total += counts["created"]
-    return total
+            study.add(editions[index], person, start, end, seconds)
+    extra_study(random.Random(year), academy, study, year, Window.of)
 
 
 def _present(person: Person, day: dt.date) -> bool:

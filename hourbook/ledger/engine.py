@@ -217,7 +217,7 @@ def archive_summary(employee: Employee, year: int | None = None) -> dict:
 
     培训项目 counts in-house and 线下培训 records; 其中系列讲座 counts in-house records of that type;
     外部培训 counts 线下培训 records; 实际时长 is approved hours before caps. Course and exam lines
-    come from their features when those exist (zero until then).
+    come from their features through `hooks.archive_contributors` (zero without them).
     """
     qs = Record.objects.live().filter(employee=employee, status=Status.APPROVED)
     if year is not None:
@@ -242,4 +242,8 @@ def archive_summary(employee: Employee, year: int | None = None) -> dict:
     )
     agg["exams_n"] = 0
     agg["exams_pass_rate"] = 0.0
+    from .hooks import archive_contributors
+
+    for contribute in archive_contributors():
+        contribute(employee, year, agg)
     return agg

@@ -163,6 +163,14 @@ class _StubApp(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
+        if self.path == "/lesson":
+            self.send_response(200)
+            self.send_header("Content-Type", "video/webm")
+            self.send_header("X-Accel-Redirect", "/protected-media/courses/lessons/3/c4d5.webm")
+            self.send_header("Content-Disposition", "inline")
+            self.send_header("Cache-Control", "private, no-store")
+            self.end_headers()
+            return
         if self.path == "/evidence":
             self.send_response(200)
             self.send_header("Content-Type", "application/pdf")
@@ -226,6 +234,9 @@ def test_nginx_serves_the_site(tmp_path, certificate):
     media, static = tmp_path / "media", tmp_path / "static"
     (media / "evidence" / "7").mkdir(parents=True)
     (media / "evidence" / "7" / "a1b2.pdf").write_bytes(b"%PDF-1.4 private evidence")
+    lesson_bytes = bytes(i % 251 for i in range(5000))
+    (media / "courses" / "lessons" / "3").mkdir(parents=True)
+    (media / "courses" / "lessons" / "3" / "c4d5.webm").write_bytes(lesson_bytes)
     static.mkdir()
     (static / "app.3f2a9c01b7d4.css").write_text("body{}")
     (static / "app.3f2a9c01b7d4.css.gz").write_bytes(b"\x1f\x8b gzipped")
@@ -304,6 +315,21 @@ def test_nginx_serves_the_site(tmp_path, certificate):
             assert json.loads(content)["received"] == 11 * 1024 * 1024
             response, _ = fetch("/upload", method="POST", body=b"x" * (13 * 1024 * 1024))
             assert response.status == 413
+            # A course lesson's file may be large: its upload location lets it through to the app.
+            response, content = fetch(
+                "/courses/manage/3/lessons/new/", method="POST", body=b"x" * (13 * 1024 * 1024)
+            )
+            assert json.loads(content)["received"] == 13 * 1024 * 1024
+
+            # A lesson: after the app's X-Accel-Redirect, nginx answers the player's Range request itself.
+            response, content = fetch("/lesson", headers={"Range": "bytes=1000-1999"})
+            assert response.status == 206
+            assert response.getheader("Content-Range") == "bytes 1000-1999/5000"
+            assert content == lesson_bytes[1000:2000]
+            assert response.getheader("Content-Type") == "video/webm"
+            response, content = fetch("/lesson")
+            assert response.status == 200 and content == lesson_bytes
+            assert response.getheader("Accept-Ranges") == "bytes"
 
 
 # --- systemd, gunicorn, the task worker -------------------------------------------------------------------------

@@ -225,3 +225,23 @@ def test_physics_programmes_run_through_the_training_app(demo):
     upcoming = Programme.objects.get(state=ProgrammeState.DRAFT)
     assert upcoming.start_date > NOW.date()
     assert upcoming.trainees.exists()
+
+
+def test_the_catalogue_has_courses_in_every_section_and_study_the_ledger_agrees_with(demo):
+    from django.db.models import Sum
+
+    from hourbook.courses.choices import Section
+    from hourbook.courses.models import Course, LessonProgress
+
+    courses = Course.objects.filter(published=True)
+    assert courses.count() == 30
+    assert set(courses.values_list("section", flat=True)) == set(Section.values)
+    assert {lesson.kind for c in courses[:1] for lesson in c.lessons.all()} == {"video", "audio", "document"}
+    platform = Record.objects.live().filter(source=Source.PLATFORM)
+    assert platform.exists()
+    assert all(key.startswith("course:") for key in platform.values_list("source_key", flat=True))
+    credited = LessonProgress.objects.aggregate(s=Sum("credited"))["s"]
+    assert credited == platform.aggregate(s=Sum("seconds"))["s"]
+    # The personas' 网络学时 come partly from the courses they studied.
+    complete = User.objects.get(username="complete").employee
+    assert LessonProgress.objects.filter(employee=complete, credited__gt=0).exists()
