@@ -34,21 +34,14 @@ document.addEventListener("DOMContentLoaded", () => {
     const select = event.target.closest("[data-autosubmit]");
     if (select && select.form) select.form.submit();
   });
-  // <button data-print> prints the page; <a data-history-back href="/"> goes back (the href is the fallback);
-  // <button data-refresh-image="img-id"> reloads an image (the login captcha) under a fresh query string.
+  // <button data-print> prints the page; <a data-history-back href="/"> goes back (the href is the fallback).
   document.body.addEventListener("click", (event) => {
     if (event.target.closest("[data-print]")) {
       window.print();
-      return;
-    }
-    if (event.target.closest("[data-history-back]") && window.history.length > 1) {
+    } else if (event.target.closest("[data-history-back]") && window.history.length > 1) {
       event.preventDefault();
       window.history.back();
-      return;
     }
-    const refresh = event.target.closest("[data-refresh-image]");
-    const image = refresh && document.getElementById(refresh.dataset.refreshImage);
-    if (image) image.src = `${image.src.split("?")[0]}?${Date.now()}`;
   });
   // Upload progress: <form data-upload-progress="progress-id"> sent by htmx fills the <progress>.
   document.body.addEventListener("htmx:xhr:progress", (event) => {
