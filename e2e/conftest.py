@@ -50,24 +50,66 @@ def browser(_playwright):
     browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, transactional_db):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+# Every page runs under the site's Content-Security-Policy (settings.SECURE_CSP, on in the tests as in
+# production). Chromium reports a refused script, style or frame twice: a console message naming the "Content
+# Security Policy", and a `securitypolicyviolation` event in the page, which this script hands to the test.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__hourbookCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`
+    + (event.sample ? ` (${event.sample})` : ""),
+  );
+});
+"""
+
+
+def watch_csp(context) -> list[str]:
+    """Collect every Content-Security-Policy violation in the context's pages, as "url: what" lines."""
+    violations: list[str] = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            where = message.page.url if message.page else ""
+            violations.append(f"{where}: console: {message.text}")
+
+    context.on("console", on_console)
+    context.expose_binding(
+        "__hourbookCspViolation", lambda source, text: violations.append(f"{source['frame'].url}: {text}")
+    )
+    context.add_init_script(script=_CSP_LISTENER)
+    return violations
+
+
+def _open_page(browser, live_server, **options):
+    context = browser.new_context(locale="zh-CN", **options)
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.base_url = live_server.url
-    yield page
+    page.csp_violations = watch_csp(context)
+    return context, page
+
+
+def _close_page(context, page) -> None:
+    violations = list(page.csp_violations)
     context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    """A desktop page; the test fails if anything on it broke the Content-Security-Policy."""
+    context, page = _open_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    yield page
+    _close_page(context, page)
 
 
 @pytest.fixture
 def phone_page(browser, live_server, transactional_db):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.base_url = live_server.url
+    """A phone-sized page; the test fails if anything on it broke the Content-Security-Policy."""
+    context, page = _open_page(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True)
     yield page
-    context.close()
+    _close_page(context, page)
 
 
 def shot(page, name: str) -> Path | None:

@@ -189,7 +189,9 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
         f"{disposition}; filename*=UTF-8''{quote(evidence.original_name, safe='')}"
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+    )
     return response
 
 

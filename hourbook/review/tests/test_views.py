@@ -234,7 +234,8 @@ def test_detail_shows_evidence_inline_flags_and_history(cast, login, make_record
     )
     html = login(cast.hr).get(reverse("review:record", args=[record.pk])).content.decode()
     assert f'<img src="{reverse("review:evidence", args=[image.pk])}"' in html
-    assert f'<object data="{reverse("review:evidence", args=[pdf.pk])}" type="application/pdf"' in html
+    # An <iframe>, not an <object>: the Content-Security-Policy has object-src 'none'.
+    assert f'<iframe src="{reverse("review:evidence", args=[pdf.pk])}"' in html
     assert 'name="version" value="1"' in html
 
 

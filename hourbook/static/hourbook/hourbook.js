@@ -28,6 +28,36 @@ document.addEventListener("DOMContentLoaded", () => {
       if (button.dataset.busyText) button.textContent = button.dataset.busyText;
     }, 0);
   });
+  // The handlers below replace inline on…="" attributes, which the Content-Security-Policy does not run.
+  // A select that submits its form when changed: <select data-autosubmit>
+  document.body.addEventListener("change", (event) => {
+    const select = event.target.closest("[data-autosubmit]");
+    if (select && select.form) select.form.submit();
+  });
+  // <button data-print> prints the page; <a data-history-back href="/"> goes back (the href is the fallback).
+  document.body.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) {
+      window.print();
+    } else if (event.target.closest("[data-history-back]") && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
+  // Upload progress: <form data-upload-progress="progress-id"> sent by htmx fills the <progress>.
+  document.body.addEventListener("htmx:xhr:progress", (event) => {
+    const form = event.target.closest("[data-upload-progress]");
+    const bar = form && document.getElementById(form.dataset.uploadProgress);
+    if (bar && event.detail.total) bar.value = Math.round((event.detail.loaded * 100) / event.detail.total);
+  });
+  // Progress bars whose width comes from the server: <div class="progress-bar" data-percent="40">
+  // (style="" attributes are refused by the Content-Security-Policy; setting the style from a script is not).
+  const widen = (root) => {
+    root.querySelectorAll("[data-percent]").forEach((bar) => {
+      bar.style.width = `${Number(bar.dataset.percent) || 0}%`;
+    });
+  };
+  widen(document);
+  document.body.addEventListener("htmx:afterSettle", () => widen(document));
   // Confirm dangerous actions: <button data-confirm="...">
   document.body.addEventListener("click", (event) => {
     const el = event.target.closest("[data-confirm]");

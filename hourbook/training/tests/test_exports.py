@@ -2,7 +2,11 @@
 
 import datetime as dt
 import io
+import re
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -57,7 +61,10 @@ def test_sign_in_sheet_has_a_column_per_session(cast, login):
     enrol(programme, [cast.employee.employee, cast.colleague.employee])
     response = login(cast.manager).get(reverse("training:signin_sheet", args=[programme.pk]))
     body = response.content.decode()
-    assert "@media print" in body and "化学楼 101" in body
+    assert "化学楼 101" in body
+    # The print layout is a static stylesheet (the Content-Security-Policy refuses an inline <style>).
+    css = re.search(r'<link rel="stylesheet" href="([^"]*signin_sheet[^"]*\.css)">', body).group(1)
+    assert "@media print" in Path(finders.find(css.removeprefix(settings.STATIC_URL))).read_text()
     assert body.count('<td class="sign"></td>') == 6
     assert cast.employee.employee.arp in body and "李四" in body
 
