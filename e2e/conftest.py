@@ -136,3 +136,18 @@ def log_in(page, account: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(page.base_url + "/")
+
+
+def wait_until(page, expression: str, *, timeout: float = 15.0) -> None:
+    """Wait until a JavaScript expression is true in the page.
+
+    `page.wait_for_function("…")` evaluates its string inside the page, which the Content-Security-Policy
+    refuses ('unsafe-eval'); `page.evaluate` runs through the browser's debugging protocol, outside the
+    page's policy, so this polls with it (a bounded number of polls; nothing orders events by sleeping).
+    """
+    polls = int(timeout * 10)
+    for _ in range(polls):
+        if page.evaluate(f"() => Boolean({expression})"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {timeout:.0f} s: {expression}")

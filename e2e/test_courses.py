@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
-from e2e.conftest import log_in, shot
+from e2e.conftest import log_in, shot, wait_until
 from hourbook.courses.models import LessonProgress
 from hourbook.courses.tests.factories import CourseFactory, LessonFactory
 from hourbook.testing.factories import PASSWORD
@@ -53,9 +53,9 @@ def test_study_a_video_lesson_resume_and_take_over(page, browser, cast, settings
     page.get_by_test_id("course-start").click()
     expect(page.locator("#lesson-media")).to_be_visible()
     play(page)
-    page.wait_for_function(CREDITED % 3)
+    wait_until(page, CREDITED % 3)
     page.locator("#lesson-media").evaluate("v => v.pause()")
-    page.wait_for_function(IDLE)
+    wait_until(page, IDLE)
     shot(page, "courses-lesson-playing")
 
     progress = LessonProgress.objects.get(employee=cast.employee.employee, lesson=lesson)
@@ -75,25 +75,26 @@ def test_study_a_video_lesson_resume_and_take_over(page, browser, cast, settings
     position = LessonProgress.objects.get(pk=progress.pk).position
     assert position >= 2
     page.goto(page.base_url + f"/courses/lessons/{lesson.pk}/")
-    page.wait_for_function(f"document.getElementById('lesson-media').currentTime >= {position - 1}")
+    wait_until(page, f"document.getElementById('lesson-media').currentTime >= {position - 1}")
 
     # A second tab starts playing: it takes over, and the first tab is told to stop and pauses.
     play(page)
-    page.wait_for_function("Number(document.getElementById('lesson-study').dataset.reports || 0) >= 2")
+    wait_until(page, "Number(document.getElementById('lesson-study').dataset.reports || 0) >= 2")
     second = page.context.new_page()
     second.goto(page.base_url + f"/courses/lessons/{lesson.pk}/")
     play(second)
-    second.wait_for_function("Number(document.getElementById('lesson-study').dataset.reports || 0) >= 1")
-    page.wait_for_function(
-        "document.getElementById('lesson-study').dataset.stopped === '1' && document.getElementById('lesson-media').paused"
+    wait_until(second, "Number(document.getElementById('lesson-study').dataset.reports || 0) >= 1")
+    wait_until(
+        page,
+        "document.getElementById('lesson-study').dataset.stopped === '1' && document.getElementById('lesson-media').paused",
     )
     expect(page.locator("#lesson-status")).to_contain_text("其他页面")
     shot(page, "courses-taken-over")
     before = int(page.evaluate("document.getElementById('lesson-study').dataset.credited"))
-    second.wait_for_function(CREDITED % (before + 2))
+    wait_until(second, CREDITED % (before + 2))
     # Pause and let every report land before the pages close, so none races the database teardown.
     second.locator("#lesson-media").evaluate("v => v.pause()")
     for tab in (second, page):
-        tab.wait_for_function(IDLE)
+        wait_until(tab, IDLE)
     assert LessonProgress.objects.get(pk=progress.pk).credited >= before + 2
     second.close()
