@@ -1,0 +1,214 @@
+"""The HTTP API v1 (issue 14): integration tokens, people and units, yearly status."""
+
+import datetime as dt
+import json
+from io import StringIO
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from hourbook.api.api import api
+from hourbook.api.models import ApiToken, Permission, hash_secret
+from hourbook.api.services import create_token, revoke_token
+from hourbook.audit.models import AuditEntry
+from hourbook.ledger.choices import Category
+from hourbook.ledger.engine import employee_year, employee_year_json
+from hourbook.org.models import Employee
+from hourbook.testing.factories import EmployeeFactory, RecordFactory
+
+pytestmark = pytest.mark.django_db
+ALL = list(Permission.values)
+YEAR = dt.date.today().year
+
+
+def _token(cast, unit="unit", permissions=ALL, **kwargs):
+    token, secret = create_token(
+        actor=cast.academy, name="HR系统", unit=cast.units[unit], permissions=permissions, **kwargs
+    )
+    return token, secret
+
+
+def _get(client, url, secret=None, **params):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
+    return client.get(url, params, **headers)
+
+
+# For every token-authenticated URL: its kwargs (cast -> inside the token's tree of 物理研究所, and outside it),
+# and the permission it needs. `test_every_api_url_has_a_token_matrix` fails when a URL is missing here.
+TOKEN_CASES = {
+    "api-v1:units": (lambda c: {}, None, Permission.READ_PEOPLE),
+    "api-v1:people": (lambda c: {}, None, Permission.READ_PEOPLE),
+    "api-v1:person": (
+        lambda c: {"arp": c.employee.employee.arp},
+        lambda c: {"arp": c.outsider.employee.arp},
+        Permission.READ_PEOPLE,
+    ),
+    "api-v1:person_year": (
+        lambda c: {"arp": c.employee.employee.arp, "year": YEAR},
+        lambda c: {"arp": c.outsider.employee.arp, "year": YEAR},
+        Permission.READ_STATUS,
+    ),
+    "api-v1:unit_year": (
+        lambda c: {"code": "IOP", "year": YEAR},
+        lambda c: {"code": "ICCAS", "year": YEAR},
+        Permission.READ_STATUS,
+    ),
+}
+
+
+def test_every_api_url_has_a_token_matrix():
+    from hourbook.testing.access import EXEMPT
+    from hourbook.tests.test_access_matrix import _names  # noqa: F401  (loads every access module)
+
+    token_urls = {name for name, reason in EXEMPT.items() if reason.startswith("token-authenticated")}
+    assert token_urls == set(TOKEN_CASES)
+
+
+@pytest.mark.parametrize("name", sorted(TOKEN_CASES))
+def test_token_matrix(name, cast, client):
+    inside, outside, permission = TOKEN_CASES[name]
+    url = reverse(name, kwargs=inside(cast))
+    _, good = _token(cast, permissions=[permission])
+    response = _get(client, url, good)
+    assert response.status_code == 200, response.content
+
+    assert _get(client, url).status_code == 401
+    assert _get(client, url, "hb_not-a-token").status_code == 401
+    revoked, secret = _token(cast, permissions=[permission])
+    revoke_token(actor=cast.academy, token=revoked)
+    response = _get(client, url, secret)
+    assert response.status_code == 401 and response["Content-Type"] == "application/problem+json"
+    _, expired = _token(cast, permissions=[permission], expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert _get(client, url, expired).status_code == 401
+
+    others = [p for p in ALL if p != permission]
+    _, lacking = _token(cast, permissions=others)
+    response = _get(client, url, lacking)
+    assert response.status_code == 403 and response.json()["permission"] == permission
+
+    if outside is not None:
+        response = _get(client, reverse(name, kwargs=outside(cast)), good)
+        assert response.status_code == 404 and response["Content-Type"] == "application/problem+json"
+
+
+def test_token_is_stored_hashed_and_records_last_use(cast, client):
+    token, secret = _token(cast)
+    assert token.secret_hash == hash_secret(secret) and secret not in token.secret_hash
+    assert token.last_used_at is None
+    assert _get(client, reverse("api-v1:units"), secret).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    assert AuditEntry.objects.filter(action="api.token_create", object_id=str(token.pk)).exists()
+
+
+def test_only_the_academy_admin_manages_tokens(cast):
+    with pytest.raises(PermissionDenied):
+        create_token(actor=cast.hr, name="x", unit=cast.units["unit"], permissions=ALL)
+    token, _ = _token(cast)
+    with pytest.raises(PermissionDenied):
+        revoke_token(actor=cast.hr, token=token)
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_management_command_prints_a_working_secret(cast, client):
+    out = StringIO()
+    call_command("api_token_create", "学习平台", "IOP", "--perm", "read_people", "--days", "30", stdout=out)
+    secret = out.getvalue().strip()
+    token = ApiToken.objects.get(secret_hash=hash_secret(secret))
+    assert token.unit.code == "IOP" and token.permissions == ["read_people"] and token.expires_at
+    assert _get(client, reverse("api-v1:units"), secret).status_code == 200
+
+
+def test_units_are_the_tokens_tree(cast, client):
+    _, secret = _token(cast)
+    codes = [u["code"] for u in _get(client, reverse("api-v1:units"), secret).json()["items"]]
+    assert sorted(codes) == ["IOP", "IOP-HR"]
+
+
+def test_people_of_another_tree_are_neither_listed_nor_reachable(cast, client):
+    _, secret = _token(cast)
+    arps = {p["arp"] for p in _get(client, reverse("api-v1:people"), secret).json()["items"]}
+    inside = set(
+        Employee.objects.filter(unit__path__startswith=cast.units["unit"].path).values_list("arp", flat=True)
+    )
+    assert arps == inside and cast.outsider.employee.arp not in arps
+    # Filtering by a unit outside the tree does not reveal it exists: the same 404 as an unknown code.
+    assert _get(client, reverse("api-v1:people"), secret, unit="ICCAS").status_code == 404
+    assert _get(client, reverse("api-v1:people"), secret, unit="NOPE").status_code == 404
+    sub = _get(client, reverse("api-v1:people"), secret, unit="IOP-HR").json()["items"]
+    assert [p["arp"] for p in sub] == [cast.colleague.employee.arp]
+
+
+def test_people_cursor_pages_through_everyone_once(cast, client):
+    for _ in range(5):
+        EmployeeFactory(unit=cast.units["unit"])
+    _, secret = _token(cast)
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        body = _get(client, reverse("api-v1:people"), secret, **params).json()
+        assert len(body["items"]) <= 2
+        seen += [p["arp"] for p in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    expected = Employee.objects.filter(unit__path__startswith=cast.units["unit"].path).count()
+    assert len(seen) == len(set(seen)) == expected
+    response = _get(client, reverse("api-v1:people"), secret, cursor="!!bad")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "cursor"
+
+
+def test_people_changed_since(cast, client, time_machine):
+    _, secret = _token(cast)
+    time_machine.move_to(timezone.now() + dt.timedelta(days=2))
+    since = timezone.now() - dt.timedelta(days=1)
+    new = EmployeeFactory(unit=cast.units["dept"])
+    body = _get(client, reverse("api-v1:people"), secret, changed_since=since.isoformat()).json()
+    assert [p["arp"] for p in body["items"]] == [new.arp]
+
+
+def test_bad_parameter_is_a_problem_with_the_field(cast, client):
+    _, secret = _token(cast)
+    response = _get(client, reverse("api-v1:people"), secret, changed_since="yesterday")
+    assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] == "changed_since"
+
+
+def test_person_year_is_explain_hours(cast, client):
+    employee = cast.employee.employee
+    for i in range(3):  # 15 hours of self-study, capped at 10 (第九条五)
+        RecordFactory(employee=employee, category=Category.SELF_STUDY, name=f"读书{i}", seconds=5 * 3600)
+    _, secret = _token(cast)
+    url = reverse("api-v1:person_year", kwargs={"arp": employee.arp, "year": YEAR})
+    body = _get(client, url, secret).json()
+    assert body == json.loads(json.dumps(employee_year_json(employee_year(employee, YEAR))))
+    assert body["categories"]["self_study"]["effective_hours"] == 10.0
+    future = reverse("api-v1:person_year", kwargs={"arp": employee.arp, "year": YEAR + 1})
+    assert _get(client, future, secret).status_code == 400
+
+
+def test_unit_year_is_the_unit_reports_overview(cast, client):
+    _, secret = _token(cast, unit="parent")
+    url = reverse("api-v1:unit_year", kwargs={"code": "IOP", "year": YEAR})
+    body = _get(client, url, secret).json()
+    people = Employee.objects.filter(
+        unit__path__startswith=cast.units["unit"].path, is_registered=True
+    ).count()
+    assert body["total"]["counted"] == people and body["total"]["met"] == 0
+    assert [c["unit_code"] for c in body["children"]] == [None, "IOP-HR"]
+    assert len(body["histogram"]) == len(body["histogram_labels"])
+
+
+def test_schema_and_docs(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert "/api/v1/people/{arp}/years/{year}" in schema["paths"]
+    assert schema["components"]["securitySchemes"]
+    assert client.get("/api/docs").status_code == 302
+    assert client.get("/api/v1/docs").status_code == 200
+    assert api.urls_namespace == "api-v1"
