@@ -212,3 +212,37 @@ def test_schema_and_docs(client):
     assert client.get("/api/docs").status_code == 302
     assert client.get("/api/v1/docs").status_code == 200
     assert api.urls_namespace == "api-v1"
+
+
+def test_token_page_creates_shows_the_secret_once_and_revokes(cast, client):
+    client.force_login(cast.academy)
+    data = {"name": "学习平台", "unit": "IOP", "permissions": ["read_people", "read_status"]}
+    response = client.post(reverse("api:tokens"), data)
+    assert response.status_code == 200
+    secret = response.context["secret"]
+    token = ApiToken.objects.get(secret_hash=hash_secret(secret))
+    assert token.created_by == cast.academy and token.permissions == ["read_people", "read_status"]
+    assert secret in response.content.decode()
+    assert secret not in client.get(reverse("api:tokens")).content.decode()
+    assert _get(client, reverse("api-v1:units"), secret).status_code == 200
+    client.post(reverse("api:token_revoke", kwargs={"pk": token.pk}))
+    assert _get(client, reverse("api-v1:units"), secret).status_code == 401
+
+
+def test_token_page_names_the_wrong_field(cast, client):
+    client.force_login(cast.academy)
+    response = client.post(reverse("api:tokens"), {"name": "x", "unit": "NOPE", "expires_on": "明天"})
+    form = response.context["form"]
+    assert form.errors["unit"] == ["没有代码为“NOPE”的单位"]
+    assert "permissions" in form.errors and "expires_on" in form.errors
+    assert not ApiToken.objects.exists()
+
+
+def test_token_page_expiry_is_the_end_of_the_day(cast, client):
+    client.force_login(cast.academy)
+    day = dt.date.today() + dt.timedelta(days=10)
+    data = {"name": "x", "unit": "IOP", "permissions": ["read_people"], "expires_on": day.isoformat()}
+    client.post(reverse("api:tokens"), data)
+    token = ApiToken.objects.get()
+    assert timezone.localtime(token.expires_at).date() == day + dt.timedelta(days=1)
+    assert timezone.localtime(token.expires_at).time() == dt.time.min
