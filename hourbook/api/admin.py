@@ -23,6 +23,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             unit=obj.unit,
             permissions=obj.permissions,
             expires_at=obj.expires_at,
+            rate_per_minute=obj.rate_per_minute,
         )
         obj.pk = token.pk
         obj.refresh_from_db()

@@ -23,7 +23,7 @@ from hourbook.ledger.engine import employee_year, employee_year_json
 from hourbook.org.models import Employee, Unit, UnitMembership
 from hourbook.reports.selectors import ReportScope, report_overview
 
-from .auth import TokenAuth
+from .auth import RateLimited, TokenAuth
 from .models import ApiToken, Permission
 
 MSG_UNAUTHORIZED = gettext_lazy("令牌无效、已过期或已吊销")
@@ -31,6 +31,7 @@ MSG_FORBIDDEN = gettext_lazy("该令牌没有此项权限：%(permission)s")
 MSG_NOT_FOUND = gettext_lazy("未找到，或不在该令牌的授权范围内")
 MSG_INVALID = gettext_lazy("请求参数有误")
 MSG_BAD_CURSOR = gettext_lazy("分页游标无效")
+MSG_RATE_LIMITED = gettext_lazy("请求过于频繁，请%(seconds)s秒后重试")
 MSG_BAD_YEAR = gettext_lazy("年度须在2000年与今年之间")
 MAX_LIMIT = 500
 PROBLEM = "application/problem+json"
@@ -65,6 +66,13 @@ def problem(status: int, title: str, detail="", **extra) -> JsonResponse:
 def _unauthorized(request, exc):
     response = problem(401, "Unauthorized", MSG_UNAUTHORIZED)
     response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request, exc):
+    response = problem(429, "Too Many Requests", MSG_RATE_LIMITED % {"seconds": exc.retry_after})
+    response["Retry-After"] = str(exc.retry_after)
     return response
 
 
@@ -185,7 +193,7 @@ def _unit_out(unit: Unit) -> dict:
     }
 
 
-ERRORS = {401: ProblemOut, 403: ProblemOut}
+ERRORS = {401: ProblemOut, 403: ProblemOut, 429: ProblemOut}
 ERRORS_404 = {**ERRORS, 404: ProblemOut}
 
 

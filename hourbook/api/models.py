@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hourbook.org.models import Unit
 
 TOKEN_PREFIX = "hb_"
+DEFAULT_RATE_PER_MINUTE = 600
 
 
 def hash_secret(secret: str) -> str:
@@ -55,6 +56,12 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True, editable=False)
+    rate_per_minute = models.PositiveIntegerField(
+        _("每分钟请求上限"), default=DEFAULT_RATE_PER_MINUTE, help_text=_("超过后返回429，稍后重试")
+    )
+    # The current one-minute window of the rate limit and the requests counted in it (updated in one UPDATE).
+    window_start = models.DateTimeField(null=True, blank=True, editable=False)
+    window_count = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),

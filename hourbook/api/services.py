@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from hourbook.accounts.scope import scope_of
 from hourbook.audit.services import audit_log
 
-from .models import ApiToken, Permission, hash_secret, new_secret
+from .models import DEFAULT_RATE_PER_MINUTE, ApiToken, Permission, hash_secret, new_secret
 
 MSG_ACADEMY_ONLY = _("只有全院管理员可以管理接口令牌")
 MSG_NO_PERMISSION = _("请至少选择一项权限")
@@ -21,7 +21,9 @@ def _check_actor(actor) -> None:
         raise PermissionDenied(MSG_ACADEMY_ONLY)
 
 
-def create_token(*, actor, name: str, unit, permissions, expires_at=None) -> tuple[ApiToken, str]:
+def create_token(
+    *, actor, name: str, unit, permissions, expires_at=None, rate_per_minute: int = DEFAULT_RATE_PER_MINUTE
+) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret (shown once; only the hash is kept).
 
     `actor` None is the operator's management command (shell access is the academy's own)."""
@@ -44,6 +46,7 @@ def create_token(*, actor, name: str, unit, permissions, expires_at=None) -> tup
             secret_hash=hash_secret(secret),
             prefix=secret[:10],
             expires_at=expires_at,
+            rate_per_minute=rate_per_minute,
             created_by=actor,
         )
         audit_log(

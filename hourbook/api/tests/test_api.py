@@ -246,3 +246,43 @@ def test_token_page_expiry_is_the_end_of_the_day(cast, client):
     token = ApiToken.objects.get()
     assert timezone.localtime(token.expires_at).date() == day + dt.timedelta(days=1)
     assert timezone.localtime(token.expires_at).time() == dt.time.min
+
+
+def test_rate_limit_per_token_answers_429_with_retry_after(cast, client, time_machine):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 9, 30, 45, tzinfo=dt.UTC), tick=False)
+    token, secret = _token(cast)
+    ApiToken.objects.filter(pk=token.pk).update(rate_per_minute=2)
+    _, other = _token(cast)
+    url = reverse("api-v1:units")
+    assert [_get(client, url, secret).status_code for _ in range(2)] == [200, 200]
+    response = _get(client, url, secret)
+    assert response.status_code == 429 and response["Retry-After"] == "15"
+    assert response["Content-Type"] == "application/problem+json"
+    assert _get(client, url, other).status_code == 200  # per token
+    time_machine.move_to(dt.datetime(2026, 6, 1, 9, 31, 0, tzinfo=dt.UTC), tick=False)
+    assert _get(client, url, secret).status_code == 200  # a new minute
+
+
+def test_django_admin_creates_through_the_service_and_revokes(cast, client):
+    cast.academy.is_staff = cast.academy.is_superuser = True
+    cast.academy.save()
+    client.force_login(cast.academy)
+    data = {
+        "name": "人事系统",
+        "unit": cast.units["unit"].pk,
+        "permissions": '["read_people"]',
+        "rate_per_minute": 60,
+    }
+    response = client.post(reverse("admin:api_apitoken_add"), data, follow=True)
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    assert token.secret_hash and token.rate_per_minute == 60 and token.created_by == cast.academy
+    shown = [str(m) for m in response.context["messages"]]
+    secret = next(m.split("：", 1)[1] for m in shown if "只显示这一次" in m)
+    assert hash_secret(secret) == token.secret_hash
+    client.post(
+        reverse("admin:api_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    token.refresh_from_db()
+    assert token.revoked_at is not None
