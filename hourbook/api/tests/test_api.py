@@ -286,3 +286,46 @@ def test_django_admin_creates_through_the_service_and_revokes(cast, client):
     )
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def _burst(token, now, threads=12) -> list:
+    """`threads` threads, each its own connection, count a use of the token at the same moment."""
+    import threading
+
+    from django.db import connection
+
+    from hourbook.api.auth import _count_use
+
+    barrier = threading.Barrier(threads)
+    passed, errors = [], []
+
+    def use():
+        try:
+            barrier.wait()
+            passed.append(_count_use(token, now))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=use) for _ in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    assert errors == []
+    return passed
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_rate_limit_counts_concurrent_requests_exactly(cast):
+    """A token of 5 a minute used by 12 requests at once: exactly 5 pass, whether the minute's window is new
+    (every request races to reset it) or already open."""
+    token, _secret = _token(cast, rate_per_minute=5)
+    now = timezone.now()
+    assert _burst(token, now).count(True) == 5  # no window yet: the reset race
+    later = now + dt.timedelta(minutes=1)
+    assert _burst(token, later).count(True) == 5  # the previous minute's window: reset again
+    ApiToken.objects.filter(pk=token.pk).update(window_count=3)
+    assert _burst(token, later).count(True) == 2  # an open window with 3 used
