@@ -277,6 +277,18 @@ def _person_in_scope(token: ApiToken, arp: str):
     return person
 
 
+def _person_in_year_scope(token: ApiToken, arp: str, year: int):
+    """A person of the token's tree now, or in the year (their unit on its reference day, as the unit report
+    counts them: DOMAIN.md, a move keeps the old unit's past figures)."""
+    person = Employee.objects.filter(arp=arp).with_standing(year).select_related("unit").first()
+    if person is None:
+        raise Http404
+    units = _units_of(token)
+    if not (person.unit.is_within(token.unit) or units.filter(pk=person.unit_at).exists()):
+        raise Http404
+    return person
+
+
 @api.get("/people/{arp}", response={200: PersonOut, **ERRORS_404}, url_name="person", tags=["people"])
 def get_person(request, arp: str):
     token = _require(request, Permission.READ_PEOPLE)
@@ -295,8 +307,8 @@ def get_person(request, arp: str):
 def person_year(request, arp: str, year: int):
     """A person's year: the figures of `manage.py explain_hours` (buckets, categories, caps, pending, 达标)."""
     token = _require(request, Permission.READ_STATUS)
-    person = _person_in_scope(token, arp)
-    return employee_year_json(employee_year(person, _year(year)))
+    person = _person_in_year_scope(token, arp, _year(year))
+    return employee_year_json(employee_year(person, year))
 
 
 class CompletionOut(Schema):

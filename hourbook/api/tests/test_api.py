@@ -332,3 +332,21 @@ def test_rate_limit_counts_concurrent_requests_exactly(cast):
     assert _burst(token, later).count(True) == 5  # the previous minute's window: reset again
     ApiToken.objects.filter(pk=token.pk).update(window_count=3)
     assert _burst(token, later).count(True) == 2  # an open window with 3 used
+
+
+def test_person_year_follows_the_unit_held_in_that_year(cast, client):
+    """A person who moved from 物理研究所 to 化学研究所 this year: 物理研究所's token still reads last year (the
+    unit report counts them there, DOMAIN.md), but not this year; 化学研究所's token reads this year."""
+    from hourbook.org.services import employee_move
+
+    person = EmployeeFactory(unit=cast.units["unit"])
+    employee_move(employee=person, unit=cast.units["sibling"], start=dt.date(YEAR, 1, 1))
+    _, iop = _token(cast)
+    _, iccas = _token(cast, unit="sibling")
+    last, this = (
+        reverse("api-v1:person_year", kwargs={"arp": person.arp, "year": y}) for y in (YEAR - 1, YEAR)
+    )
+    assert _get(client, last, iop).status_code == 200
+    assert _get(client, this, iop).status_code == 404
+    assert _get(client, this, iccas).status_code == 200
+    assert _get(client, reverse("api-v1:person", kwargs={"arp": person.arp}), iop).status_code == 404
