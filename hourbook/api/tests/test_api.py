@@ -102,6 +102,12 @@ def test_token_is_stored_hashed_and_records_last_use(cast, client):
     token.refresh_from_db()
     assert token.last_used_at is not None
     assert AuditEntry.objects.filter(action="api.token_create", object_id=str(token.pk)).exists()
+    from hourbook.audit.forms import action_label
+
+    assert (
+        action_label("api.token_create") == "创建接口令牌"
+        and action_label("api.token_revoke") == "吊销接口令牌"
+    )
 
 
 def test_only_the_academy_admin_manages_tokens(cast):
