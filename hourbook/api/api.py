@@ -298,9 +298,44 @@ def get_person(request, arp: str):
 # ---- yearly status ----
 
 
+class BucketOut(Schema):
+    effective_hours: float
+    total_hours: float
+    required_hours: float | None
+    pending_hours: float
+    missing_hours: float
+    met: bool | None
+
+
+class CategoryOut(Schema):
+    count: int
+    total_hours: float
+    effective_hours: float
+    capped_hours: float
+    pending_hours: float
+    pending_count: int
+    cap_hours: float | None
+
+
+class PersonYearOut(Schema):
+    """`ledger.engine.employee_year_json`: what `manage.py explain_hours ARP YEAR` prints."""
+
+    arp: str
+    name: str
+    year: int
+    unit: str
+    level: str
+    registered: bool
+    training: BucketOut
+    online: BucketOut
+    total_hours: float
+    met: bool | None
+    categories: dict[str, CategoryOut]
+
+
 @api.get(
     "/people/{arp}/years/{year}",
-    response={200: dict, 400: ProblemOut, **ERRORS_404},
+    response={200: PersonYearOut, 400: ProblemOut, **ERRORS_404},
     url_name="person_year",
     tags=["status"],
 )

@@ -356,3 +356,11 @@ def test_person_year_follows_the_unit_held_in_that_year(cast, client):
     assert _get(client, this, iop).status_code == 404
     assert _get(client, this, iccas).status_code == 200
     assert _get(client, reverse("api-v1:person", kwargs={"arp": person.arp}), iop).status_code == 404
+
+
+def test_every_operation_declares_the_token_and_its_refusals(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operations = [op for item in schema["paths"].values() for op in item.values()]
+    assert operations
+    for op in operations:
+        assert op["security"] and {"200", "401", "403", "429"} <= set(op["responses"]), op["operationId"]
