@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks_db",
     "captcha",
+    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN (issue 14)
     "hourbook.common",
     "hourbook.org",
     "hourbook.accounts",

@@ -15,5 +15,6 @@ urlpatterns = [
     path("policy/", include("hourbook.policy.urls")),
     path("audit/", include("hourbook.audit.urls")),
     path("jobs/", include("hourbook.jobs.urls")),
+    path("api/", include("hourbook.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,8 @@ ACTION_LABELS = {
     "unit_rule.delete": _("删除单位规则"),
     "programme.register": _("培训班登记学时"),
     "programme.delete": _("删除培训班"),
+    "api.token_create": _("创建接口令牌"),
+    "api.token_revoke": _("吊销接口令牌"),
 }
 
 
