@@ -1,5 +1,8 @@
 """Access matrix of the training screens: managers and HR of the unit tree, the academy; 404 for another unit's
 HR; 403 for employees without a role. 我的培训班 is every employee's own page.
+
+The plan's create and edit pages are also forms: their POSTs are in the matrix too, each with the change it makes
+(a programme of the posted name exists), asserted after every allowed POST and refused otherwise.
 """
 
 import io
@@ -7,6 +10,8 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from hourbook.common.dates import today
+from hourbook.ledger.choices import Form, ProgrammeType
 from hourbook.testing.access import Access, register
 from hourbook.training.choices import SessionLength
 from hourbook.training.models import Programme, Trainee
@@ -38,7 +43,7 @@ def arp_file(cast, objects):
     return {"file": SimpleUploadedFile("名单.xlsx", buffer.getvalue())}
 
 
-def managed(method="GET", ok_status=(200,), data=None, wrong_method="auto", effect=None):
+def managed(method="GET", ok_status=(200,), data=None, wrong_method="auto", effect=None, post=None):
     return Access(
         method=method,
         ok=MANAGERS,
@@ -50,6 +55,7 @@ def managed(method="GET", ok_status=(200,), data=None, wrong_method="auto", effe
         data=data,
         wrong_method=wrong_method,
         effect=effect,
+        post=post,
     )
 
 
@@ -57,10 +63,92 @@ def _colleague_enrolled(cast, objects) -> bool:
     return Trainee.objects.filter(programme=objects["programme"], employee=cast.colleague.employee).exists()
 
 
+NEW_NAME = "物理所科研诚信专题培训班"
+EDITED_NAME = "物理所青年骨干培训班（第二期）"
+
+
+def _plan(cast, name: str, sessions: dict) -> dict:
+    """The plan form of 物理研究所 as a browser posts it: the programme's fields and the sessions formset."""
+    return {
+        "unit": cast.units["unit"].pk,
+        "name": name,
+        "content": "科研诚信与学术规范",
+        "organiser": "物理研究所",
+        "place": "M楼报告厅",
+        "programme_type": ProgrammeType.CLASS,
+        "form": Form.SPECIAL_COURSE,
+        "off_job": "on",
+        "assessed": "",
+        **sessions,
+    }
+
+
+def _new_plan(cast, objects):
+    """A new plan with one full-day session today."""
+    return _plan(
+        cast,
+        NEW_NAME,
+        {
+            "sessions-TOTAL_FORMS": "1",
+            "sessions-INITIAL_FORMS": "0",
+            "sessions-0-date": today().isoformat(),
+            "sessions-0-length": SessionLength.DAY,
+        },
+    )
+
+
+def _renamed_plan(cast, objects):
+    """The programme of `programme(cast)` renamed, its one session kept as it is."""
+    session = objects["programme"].sessions.get()
+    return _plan(
+        cast,
+        EDITED_NAME,
+        {
+            "sessions-TOTAL_FORMS": "1",
+            "sessions-INITIAL_FORMS": "1",
+            "sessions-0-id": session.pk,
+            "sessions-0-date": session.date.isoformat(),
+            "sessions-0-length": session.length,
+        },
+    )
+
+
 register("training:programme_list", Access(ok=ALL_MANAGERS, forbidden=PLAIN))
-register("training:programme_create", Access(ok=ALL_MANAGERS, forbidden=PLAIN, wrong_method="PUT"))
+register(
+    "training:programme_create",
+    Access(
+        ok=ALL_MANAGERS,
+        forbidden=PLAIN,
+        wrong_method="PUT",
+        # The POST names 物理研究所, which 化学研究所's HR cannot choose (a form error, not a refusal by status),
+        # so sibling_hr is left out here; the unit field only offers manageable units (training/forms.py).
+        post=Access(
+            method="POST",
+            ok=MANAGERS,
+            ok_status=(302,),
+            forbidden=PLAIN,
+            data=_new_plan,
+            effect=lambda cast, objects: Programme.objects.filter(
+                name=NEW_NAME, unit=cast.units["unit"]
+            ).exists(),
+        ),
+    ),
+)
 register("training:trainee_template", Access(ok=ALL_MANAGERS, forbidden=PLAIN))
-register("training:programme_edit", managed(wrong_method="PUT"))
+register(
+    "training:programme_edit",
+    managed(
+        wrong_method="PUT",
+        post=managed(
+            "POST",
+            (302,),
+            data=_renamed_plan,
+            effect=lambda cast, objects: Programme.objects.filter(
+                pk=objects["programme"].pk, name=EDITED_NAME
+            ).exists(),
+        ),
+    ),
+)
 register(
     "training:programme_delete",
     managed(
