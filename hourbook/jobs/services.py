@@ -99,12 +99,14 @@ def job_run(job_id: int) -> None:
         result = handler(job, Progress(job, attempt))
     except Exception as exc:
         log.exception("job %s failed", job_id)
-        Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=attempt).update(
-            status=JobStatus.FAILED,
-            error=_("任务失败：%(e)s") % {"e": exc.__class__.__name__},
-            finished_at=timezone.now(),
-        )
-        _notify(job_id)
+        with transaction.atomic():  # the failure and its notification are one write: both or neither
+            failed = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=attempt).update(
+                status=JobStatus.FAILED,
+                error=_("任务失败：%(e)s") % {"e": exc.__class__.__name__},
+                finished_at=timezone.now(),
+            )
+            if failed:
+                _notify(job_id)
         return
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
@@ -123,7 +125,9 @@ def job_run(job_id: int) -> None:
         job.progress = job.total or job.progress
         job.finished_at = timezone.now()
         job.save()
-        transaction.on_commit(lambda: _notify(job_id))
+        # In the same transaction: a worker killed after the commit cannot leave a finished job whose owner
+        # was never told (the notification is a row, not a side effect outside the database).
+        _notify(job_id)
 
 
 def jobs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
