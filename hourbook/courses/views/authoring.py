@@ -149,28 +149,33 @@ def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("courses:manage_course", pk=course.pk)
 
 
+def _lesson_saved(request: HttpRequest, form: LessonForm, service, **target) -> bool:
+    """Call the lesson service (add or update) with the form's data; its refusals go to the form's fields."""
+    data = form.cleaned_data
+    try:
+        service(
+            actor=request.user,
+            title=data["title"],
+            kind=data["kind"],
+            upload=data["file"] or None,
+            minutes=data["minutes"],
+            **target,
+        )
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return False
+    messages.success(request, MSG_LESSON_SAVED)
+    return True
+
+
 @login_required
 @require_POST
 def lesson_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a lesson (the page sends it with a progress bar; without script it is a plain form)."""
     course = authored_course(request, pk)
     form = LessonForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            lesson_add(
-                actor=request.user,
-                course=course,
-                title=data["title"],
-                kind=data["kind"],
-                upload=data["file"] or None,
-                minutes=data["minutes"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, MSG_LESSON_SAVED)
-            return redirect("courses:manage_course", pk=course.pk)
+    if form.is_valid() and _lesson_saved(request, form, lesson_add, course=course):
+        return redirect("courses:manage_course", pk=course.pk)
     lessons = list(course.lessons.order_by("order", "pk"))
     return render(
         request,
@@ -190,22 +195,12 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "minutes": lesson.seconds // 60 if lesson.kind == LessonKind.DOCUMENT else None,
     }
     form = LessonForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            lesson_update(
-                actor=request.user,
-                lesson=lesson,
-                title=data["title"],
-                kind=data["kind"],
-                upload=data["file"] or None,
-                minutes=data["minutes"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, MSG_LESSON_SAVED)
-            return redirect("courses:manage_course", pk=lesson.course_id)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _lesson_saved(request, form, lesson_update, lesson=lesson)
+    ):
+        return redirect("courses:manage_course", pk=lesson.course_id)
     return render(
         request, "courses/lesson_form.html", {"form": form, "lesson": lesson, "course": lesson.course}
     )
